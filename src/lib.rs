@@ -1,0 +1,27 @@
+//! # couplings
+//!
+//! Exact decompositions of invertible rational matrices into linear affine
+//! coupling layers (the linear part of RealNVP/Glow couplings), with an
+//! independent checker.
+//!
+//! Layer order convention (used everywhere: API, CLI, JSON, docs): layers are
+//! listed in the order they act on an input column vector `x`, so for layers
+//! `M1, M2, ..., MK` the represented matrix is `MK ... M2 M1`.
+//!
+//! ```
+//! use couplings::{decompose, check, exact::Matrix};
+//! let t = Matrix::from_i64(&[&[1, 2, 0, 1], &[0, 1, 3, 0], &[2, 0, 1, 1], &[1, 1, 0, 2]]);
+//! let dec = decompose(&t).unwrap();
+//! assert_eq!(dec.product(), t);
+//! assert!(check(&t, &dec).is_ok());
+//! ```
+
+pub mod exact;
+pub mod layer;
+pub mod construct;
+pub mod check;
+pub mod io;
+
+pub use check::{CheckError, check};
+pub use construct::{DecomposeError, Decomposition, Mode, Options, decompose, decompose_with};
+pub use layer::{Kind, Layer, Split};
