@@ -21,6 +21,7 @@ pub mod layer;
 pub mod construct;
 pub mod check;
 pub mod io;
+pub mod proof;
 
 pub use check::{CheckError, check};
 pub use construct::{DecomposeError, Decomposition, Mode, Options, decompose, decompose_with};

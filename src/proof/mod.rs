@@ -1,0 +1,1 @@
+//! Proof files and the noncommutative normaliser (placeholder; being written).
