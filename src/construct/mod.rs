@@ -1,8 +1,33 @@
 //! Constructions: `decompose` and its options, errors and strategies. One file per
 //! construction; each returns layers whose product is then verified exactly.
+//!
+//! Strategy (half/half split, block size `d = n / 2`), shortest first:
+//! 1. at most three layers, recognised from closed forms ([`short`]);
+//! 2. the five-layer core ([`five`]) on `T`, on `S T S` (swap of halves, when
+//!    `T12` is invertible) and on block-permutation conjugates of both;
+//! 3. six layers: one lower peel plus the core ([`peel::left_peel`]), on whichever
+//!    of `T`, `T^-1`, `S T S`, `S T^-1 S` has an invertible top-left block (so:
+//!    whenever `T11` or `T22` is invertible), deterministic and always successful;
+//!    then a few seeded random peels for the remaining inputs;
+//! 4. seven layers for every invertible `T`: a right peel that makes the top-left
+//!    block invertible, then step 3 ([`peel::two_peels`]).
+//!
+//! Positive mode: the same, where the core's forced negative signs are split
+//! evenly and removed by a balanced sign matrix (+2 layers), and shorter
+//! sign-free candidates are preferred. Worst case 9 layers.
 
-pub use crate::layer::{Decomposition, Mode};
+pub mod blocks;
+pub mod five;
+pub mod peel;
+pub mod rng;
+pub mod short;
+
 use crate::exact::{Matrix, Q};
+use crate::layer::Split;
+pub use crate::layer::{Decomposition, Mode};
+use blocks::{Blocks, Chain, Symmetry, conjugate_matrix, unconjugate_chain};
+use num_traits::Signed;
+use rng::Rng;
 
 /// Options for [`decompose_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,13 +81,305 @@ pub enum DecomposeError {
     Internal(String),
 }
 
+impl std::fmt::Display for DecomposeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::exact::fmt_q;
+        match self {
+            DecomposeError::Empty => write!(f, "the matrix is empty"),
+            DecomposeError::NotSquare { rows, cols } => write!(
+                f,
+                "the matrix is {rows}x{cols}; only square matrices are invertible"
+            ),
+            DecomposeError::UnsupportedSplit { n, reason } => {
+                write!(f, "dimension {n} is not supported: {reason}")
+            }
+            DecomposeError::Singular { kernel } => {
+                let v: Vec<String> = kernel.iter().map(fmt_q).collect();
+                write!(
+                    f,
+                    "the matrix is singular: T x = 0 for the nonzero vector x = [{}]",
+                    v.join(", ")
+                )
+            }
+            DecomposeError::NonPositiveDeterminant { det } => write!(
+                f,
+                "det = {} < 0, but positive mode needs det > 0: every layer with positive \
+                 scales has det > 0, so any product of them does too (use signed mode, or \
+                 compose with one sign flip)",
+                fmt_q(det)
+            ),
+            DecomposeError::Internal(msg) => write!(f, "internal error: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for DecomposeError {}
+
+/// Which construction produced a decomposition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trace {
+    /// Short name of the construction (`"identity"`, `"one layer"`, `"two layers"`,
+    /// `"three layers"`, `"five-layer core"`, `"left peel + core"`,
+    /// `"random peel + core"`, `"two peels + core"`).
+    pub strategy: &'static str,
+    /// The symmetry under which the construction ran.
+    pub symmetry: Symmetry,
+    /// Whether the positive-mode sign fix was needed.
+    pub sign_fix: bool,
+}
+
 /// Decomposes `matrix` in signed mode with default options.
+///
+/// # Errors
+/// See [`decompose_with`].
+///
+/// # Examples
+/// ```
+/// use couplings::{decompose, exact::Matrix};
+/// let rot = Matrix::from_i64(&[&[0, 0, -1, 0], &[0, 0, 0, -1], &[1, 0, 0, 0], &[0, 1, 0, 0]]);
+/// let dec = decompose(&rot).unwrap();
+/// assert_eq!(dec.len(), 3);
+/// assert_eq!(dec.product(), rot);
+/// ```
 pub fn decompose(matrix: &Matrix) -> Result<Decomposition, DecomposeError> {
     decompose_with(matrix, &Options::default())
 }
 
-/// Decomposes `matrix` with the given options.
+/// Decomposes `matrix` with the given options. The result is verified by exact
+/// multiplication before it is returned.
+///
+/// # Errors
+/// `Empty`, `NotSquare`, `UnsupportedSplit` (odd dimension for now), `Singular`
+/// (with a kernel vector), `NonPositiveDeterminant` in positive mode.
+///
+/// # Examples
+/// ```
+/// use couplings::{decompose_with, Mode, Options, exact::Matrix};
+/// let t = Matrix::from_i64(&[&[2, 1, 0, 0], &[1, 1, 0, 0], &[0, 0, 1, 3], &[0, 0, 0, 1]]);
+/// let dec = decompose_with(&t, &Options { mode: Mode::Positive, ..Options::default() }).unwrap();
+/// assert_eq!(dec.product(), t);
+/// assert!(dec.layers.iter().all(|l| l.scale.iter().all(|s| s > &0.into())));
+/// ```
 pub fn decompose_with(matrix: &Matrix, options: &Options) -> Result<Decomposition, DecomposeError> {
-    let _ = (matrix, options);
-    Err(DecomposeError::Internal("not yet implemented".into()))
+    decompose_traced(matrix, options).map(|(d, _)| d)
+}
+
+/// Like [`decompose_with`], also saying which construction was used.
+///
+/// # Errors
+/// See [`decompose_with`].
+pub fn decompose_traced(
+    matrix: &Matrix,
+    options: &Options,
+) -> Result<(Decomposition, Trace), DecomposeError> {
+    let split = validate(matrix)?;
+    let t_inv = matrix
+        .inverse()
+        .map_err(|s| DecomposeError::Singular { kernel: s.kernel })?;
+    if options.mode == Mode::Positive {
+        let det = matrix.det();
+        if !det.is_positive() {
+            return Err(DecomposeError::NonPositiveDeterminant { det });
+        }
+    }
+    let (chain, trace) = search(matrix, &t_inv, options)
+        .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?;
+    let dec = Decomposition {
+        split,
+        mode: options.mode,
+        layers: chain,
+    }
+    .normalized();
+    if dec.product() != *matrix {
+        return Err(DecomposeError::Internal(format!(
+            "the {} construction produced layers whose product differs from the target",
+            trace.strategy
+        )));
+    }
+    for l in &dec.layers {
+        if let Err(e) = l.validate(split, options.mode) {
+            return Err(DecomposeError::Internal(format!(
+                "the {} construction produced a malformed layer: {e}",
+                trace.strategy
+            )));
+        }
+    }
+    Ok((dec, trace))
+}
+
+fn validate(matrix: &Matrix) -> Result<Split, DecomposeError> {
+    if matrix.rows() == 0 || matrix.cols() == 0 {
+        return Err(DecomposeError::Empty);
+    }
+    if !matrix.is_square() {
+        return Err(DecomposeError::NotSquare {
+            rows: matrix.rows(),
+            cols: matrix.cols(),
+        });
+    }
+    let n = matrix.rows();
+    if n < 2 || n % 2 == 1 {
+        return Err(DecomposeError::UnsupportedSplit {
+            n,
+            reason: format!(
+                "only even n >= 2 with the half/half split is supported so far (got n = {n})"
+            ),
+        });
+    }
+    Ok(Split::halves(n))
+}
+
+/// Keeps the shortest candidate seen.
+struct Best {
+    chain: Option<(Chain, Trace)>,
+}
+
+impl Best {
+    fn offer(&mut self, chain: Chain, trace: Trace) {
+        let len = merged_len(&chain);
+        if self.chain.as_ref().is_none_or(|(c, _)| merged_len(c) > len) {
+            self.chain = Some((chain, trace));
+        }
+    }
+
+    fn at_most(&self, len: usize) -> bool {
+        self.chain
+            .as_ref()
+            .is_some_and(|(c, _)| merged_len(c) <= len)
+    }
+}
+
+fn merged_len(chain: &Chain) -> usize {
+    let mut len = 0;
+    let mut last = None;
+    for l in chain {
+        if Some(l.kind) != last {
+            len += 1;
+            last = Some(l.kind);
+        }
+    }
+    len
+}
+
+/// Number of seeded random block-permutation conjugates tried for the core.
+const RANDOM_CONJUGATES: usize = 4;
+/// Number of seeded random single peels tried when both diagonal blocks are singular.
+const RANDOM_PEELS: usize = 4;
+
+fn search(t: &Matrix, t_inv: &Matrix, options: &Options) -> Option<(Chain, Trace)> {
+    let mode = options.mode;
+    let positive = mode == Mode::Positive;
+    let d = t.rows() / 2;
+    let mut best = Best { chain: None };
+    let trace = |strategy, symmetry, sign_fix| Trace {
+        strategy,
+        symmetry,
+        sign_fix,
+    };
+    let acceptable = |c: &Chain| !positive || short::all_positive(c);
+
+    // Tier 1: at most three layers.
+    if t.is_identity() {
+        return Some((Vec::new(), trace("identity", Symmetry::Identity, false)));
+    }
+    let pair = [Symmetry::Identity, Symmetry::Swap];
+    for g in pair {
+        let b = Blocks::of(&g.apply(t, t_inv));
+        if let Some(c) = short::one_layer(&b).filter(|c| acceptable(c)) {
+            return Some((g.restore(c), trace("one layer", g, false)));
+        }
+    }
+    for g in pair {
+        let b = Blocks::of(&g.apply(t, t_inv));
+        if let Some(c) = short::two_layers_ul(&b).filter(|c| acceptable(c)) {
+            return Some((g.restore(c), trace("two layers", g, false)));
+        }
+    }
+    for g in pair {
+        let b = Blocks::of(&g.apply(t, t_inv));
+        if let Ok(n) = b.t21.inverse()
+            && let Some(c) = short::three_layers_ulu(&b, &n, positive)
+        {
+            return Some((g.restore(c), trace("three layers", g, false)));
+        }
+    }
+
+    // Tier 2: the five-layer core on T and S T S, and block-permutation conjugates.
+    let mut rng = Rng::new(options.seed);
+    let id: Vec<usize> = (0..d).collect();
+    let rev: Vec<usize> = (0..d).rev().collect();
+    let mut perms = vec![
+        (id.clone(), id.clone()),
+        (rev.clone(), rev.clone()),
+        (rev.clone(), id.clone()),
+        (id.clone(), rev.clone()),
+    ];
+    for _ in 0..RANDOM_CONJUGATES {
+        perms.push((rng.permutation(d), rng.permutation(d)));
+    }
+    for g in pair {
+        let gt = g.apply(t, t_inv);
+        if Blocks::of(&gt).t21.det() == Q::from_integer(0.into()) {
+            continue;
+        }
+        for (p1, p2) in &perms {
+            let b = Blocks::of(&conjugate_matrix(&gt, p1, p2));
+            let Some(plan) = five::plan(&b) else { continue };
+            let clean = plan.forced_negative() == 0;
+            let Some(c) = five::build(&b, &plan, mode) else {
+                continue;
+            };
+            let c = g.restore(unconjugate_chain(c, p1, p2));
+            best.offer(c, trace("five-layer core", g, positive && !clean));
+            if best.at_most(5) {
+                return best.chain;
+            }
+        }
+    }
+
+    // Tier 3: one peel (deterministic when a diagonal block is invertible).
+    for g in Symmetry::ALL {
+        let gt = g.apply(t, t_inv);
+        let b = Blocks::of(&gt);
+        if b.t11.det() == Q::from_integer(0.into()) {
+            continue;
+        }
+        if let Some(c) = peel::left_peel(&b, mode) {
+            let fixed = positive && merged_len(&c) > 6;
+            best.offer(g.restore(c), trace("left peel + core", g, fixed));
+            if best.at_most(6) {
+                return best.chain;
+            }
+        }
+    }
+    for attempt in 0..RANDOM_PEELS {
+        let g = Symmetry::ALL[attempt % 4];
+        let b = Blocks::of(&g.apply(t, t_inv));
+        let alpha = crate::exact::Matrix::from_vec(
+            d,
+            d,
+            (0..d * d)
+                .map(|_| crate::exact::qi(rng.range(-2, 2)))
+                .collect(),
+        );
+        if let Some((c, clean)) = peel::fixed_left_peel(&b, &alpha, mode) {
+            best.offer(
+                g.restore(c),
+                trace("random peel + core", g, positive && !clean),
+            );
+            if best.at_most(6) {
+                return best.chain;
+            }
+        }
+    }
+    if best.at_most(7) {
+        return best.chain;
+    }
+
+    // Tier 4: two peels, always succeeds.
+    if let Some(c) = peel::two_peels(&Blocks::of(t), mode) {
+        let fixed = positive && merged_len(&c) > 7;
+        best.offer(c, trace("two peels + core", Symmetry::Identity, fixed));
+    }
+    best.chain
 }

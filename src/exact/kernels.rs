@@ -23,6 +23,16 @@ pub struct Singular {
 }
 
 /// Least common multiple of the denominators of `xs` (1 for an empty slice).
+///
+/// # Examples
+/// ```
+/// use couplings::exact::{lcm_of_denominators, q};
+/// assert_eq!(lcm_of_denominators([q(1, 4), q(1, 6)].iter()), 12.into());
+/// ```
+pub fn lcm_of_denominators<'a>(xs: impl Iterator<Item = &'a Q>) -> BigInt {
+    lcm_denoms(xs)
+}
+
 fn lcm_denoms<'a>(xs: impl Iterator<Item = &'a Q>) -> BigInt {
     xs.fold(BigInt::one(), |acc, x| {
         if x.denom().is_one() {
@@ -223,6 +233,13 @@ pub(super) fn det(a: &Matrix) -> Q {
     Q::new(d, denom)
 }
 
+/// Pivot columns of the row echelon form: the lexicographically first maximal set
+/// of linearly independent columns.
+pub(super) fn pivot_columns(a: &Matrix) -> Vec<usize> {
+    let (_, ai) = integer_rows(a);
+    gauss_jordan(ai, a.cols(), false).pivots
+}
+
 /// Exact rank.
 pub(super) fn rank(a: &Matrix) -> usize {
     let (_, ai) = integer_rows(a);
@@ -299,8 +316,8 @@ pub fn lu_unit_lower(a: &Matrix) -> Option<(Matrix, Matrix)> {
     let mut u = Matrix::zeros(n, n);
     for k in 0..n {
         let (pprev, pk) = &pivots[k];
-        for j in k..n {
-            u.set(k, j, Q::new(m[k][j].clone(), pprev.clone()));
+        for (j, mkj) in m[k].iter().enumerate().skip(k) {
+            u.set(k, j, Q::new(mkj.clone(), pprev.clone()));
         }
         for (i, li) in lint.iter().enumerate().skip(k) {
             l.set(i, k, Q::new(li[k].clone(), pk.clone()));
@@ -331,4 +348,56 @@ pub fn ul_unit_lower(a: &Matrix) -> Option<(Matrix, Matrix)> {
     // J A J = L' U'  =>  A = (J L' J)(J U' J) with J L' J unit upper, J U' J lower.
     let (l, u) = lu_unit_lower(&a.permuted(&rev, &rev))?;
     Some((l.permuted(&rev, &rev), u.permuted(&rev, &rev)))
+}
+
+/// Inverse of an invertible triangular matrix by substitution (no fraction-free
+/// growth), or `None` if a diagonal entry is zero. `lower` selects the orientation.
+///
+/// # Examples
+/// ```
+/// use couplings::exact::{Matrix, triangular_inverse};
+/// let l = Matrix::from_i64(&[&[2, 0], &[3, 1]]);
+/// assert_eq!(&l * &triangular_inverse(&l, true).unwrap(), Matrix::identity(2));
+/// ```
+pub fn triangular_inverse(a: &Matrix, lower: bool) -> Option<Matrix> {
+    let n = a.rows();
+    if (0..n).any(|i| a.get(i, i).is_zero()) {
+        return None;
+    }
+    // Column j of the inverse solves a x = e_j; for lower, x_i = 0 for i < j.
+    let column = |j: usize| -> Vec<Q> {
+        let mut x = vec![Q::zero(); n];
+        x[j] = a.get(j, j).recip();
+        let order: Vec<usize> = if lower {
+            (j + 1..n).collect()
+        } else {
+            (0..j).rev().collect()
+        };
+        for i in order {
+            let range = if lower { j..i } else { i + 1..j + 1 };
+            let mut s = Q::zero();
+            for k in range {
+                let aik = a.get(i, k);
+                if !aik.is_zero() && !x[k].is_zero() {
+                    s += aik * &x[k];
+                }
+            }
+            if !s.is_zero() {
+                x[i] = -s / a.get(i, i);
+            }
+        }
+        x
+    };
+    let cols: Vec<Vec<Q>> = if n >= 16 {
+        (0..n).into_par_iter().map(column).collect()
+    } else {
+        (0..n).map(column).collect()
+    };
+    let mut m = Matrix::zeros(n, n);
+    for (j, col) in cols.into_iter().enumerate() {
+        for (i, v) in col.into_iter().enumerate() {
+            m.set(i, j, v);
+        }
+    }
+    Some(m)
 }

@@ -6,7 +6,9 @@
 mod kernels;
 mod number;
 
-pub use kernels::{Singular, lu_unit_lower, ul_unit_lower};
+pub use kernels::{
+    Singular, lcm_of_denominators, lu_unit_lower, triangular_inverse, ul_unit_lower,
+};
 pub use number::{MAX_EXPONENT, NumberError, Q, bits, fmt_q, parse_q, q, qi, sign, to_f64};
 
 use num_traits::{One, Zero};
@@ -247,10 +249,9 @@ impl Matrix {
     /// `self` with each row `i` multiplied by `d[i]` (that is, `diag(d) * self`).
     pub fn scale_rows(&self, d: &[Q]) -> Matrix {
         let mut m = self.clone();
-        for i in 0..self.rows {
-            for j in 0..self.cols {
-                let v = &m.data[i * self.cols + j] * &d[i];
-                m.data[i * self.cols + j] = v;
+        for (row, di) in m.data.chunks_mut(self.cols.max(1)).zip(d) {
+            for x in row {
+                *x = &*x * di;
             }
         }
         m
@@ -259,10 +260,9 @@ impl Matrix {
     /// `self` with each column `j` multiplied by `d[j]` (that is, `self * diag(d)`).
     pub fn scale_cols(&self, d: &[Q]) -> Matrix {
         let mut m = self.clone();
-        for i in 0..self.rows {
-            for j in 0..self.cols {
-                let v = &m.data[i * self.cols + j] * &d[j];
-                m.data[i * self.cols + j] = v;
+        for row in m.data.chunks_mut(self.cols.max(1)) {
+            for (x, dj) in row.iter_mut().zip(d) {
+                *x = &*x * dj;
             }
         }
         m
@@ -314,7 +314,12 @@ impl Matrix {
         kernels::rank(self)
     }
 
-    /// Sub-determinant evidence: a nonzero vector `x` with `self * x = 0`, if any.
+    /// The lexicographically first maximal set of linearly independent columns.
+    pub fn pivot_columns(&self) -> Vec<usize> {
+        kernels::pivot_columns(self)
+    }
+
+    /// A nonzero vector `x` with `self * x = 0`, if any.
     pub fn kernel_vector(&self) -> Option<Vec<Q>> {
         kernels::kernel_vector(self)
     }

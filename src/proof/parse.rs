@@ -1,0 +1,702 @@
+//! Reading proof files: a line-aware lexer and a recursive-descent parser that
+//! elaborates every expression straight into normal form ([`Value`]).
+//!
+//! Definitions are abbreviations: `N := expr` binds the fresh name `N` to the
+//! normal form of `expr`, and `F(a, b) := expr` keeps the body's tokens and
+//! re-reads them at each use with the parameters bound to the argument values.
+//! Names are never rebound (a definition needs a fresh name, bodies may only
+//! mention names declared before them, nothing is recursive), so a lemma
+//! means exactly its text with every definition written out in full.
+
+use super::algebra::{Poly, Symbols, first_difference, show_q, show_word};
+use super::{LemmaResult, Outcome, ProofError};
+use num_bigint::BigInt;
+use num_rational::BigRational as Q;
+use num_traits::{One, ToPrimitive, Zero};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tk {
+    Ident(String),
+    Num(Q),
+    P(&'static str),
+    Newline,
+    Eof,
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    tk: Tk,
+    line: usize,
+    col: usize,
+}
+
+const PUNCT: &str = "()[]{},+-*^=:";
+const KEYWORDS: [&str; 6] = ["block", "invertible", "diagonal", "lemma", "show", "I"];
+/// A line break after one of these tokens, or before one of `JOIN_BEFORE`,
+/// continues the statement (so do line breaks inside parentheses and brackets).
+const JOIN_AFTER: [&str; 9] = ["+", "-", "*", "=", ":=", ":", ",", "^", "{"];
+const JOIN_BEFORE: [&str; 4] = ["+", "-", "*", "="];
+/// Largest exponent accepted in `X^n`.
+const MAX_POWER: u32 = 16;
+
+type Res<T> = Result<T, ProofError>;
+
+fn err(line: usize, column: usize, message: impl Into<String>) -> ProofError {
+    let (file, message) = (None, message.into());
+    ProofError {
+        file,
+        line,
+        column,
+        message,
+    }
+}
+
+fn err_at(t: &Token, message: impl Into<String>) -> ProofError {
+    err(t.line, t.col, message)
+}
+
+fn tok(tk: Tk, line: usize, col: usize) -> Token {
+    Token { tk, line, col }
+}
+
+fn lex(src: &str) -> Res<Vec<Token>> {
+    let mut raw = Vec::new();
+    for (ln, text) in src.lines().enumerate() {
+        let cs: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < cs.len() {
+            let (c, start) = (cs[i], i);
+            let tk = if c == '#' {
+                break;
+            } else if c.is_whitespace() {
+                i += 1;
+                continue;
+            } else if c.is_ascii_alphanumeric() || c == '_' {
+                let extra = if c.is_ascii_digit() { "/" } else { "_'" };
+                let ok = |c: &&char| c.is_ascii_alphanumeric() || extra.contains(**c);
+                let word: String = cs[i..].iter().take_while(ok).collect();
+                i += word.chars().count();
+                match c.is_ascii_digit() {
+                    true => Tk::Num(number(&word).map_err(|m| err(ln + 1, start + 1, m))?),
+                    false => Tk::Ident(word),
+                }
+            } else if c == ':' && cs.get(i + 1) == Some(&'=') {
+                i += 2;
+                Tk::P(":=")
+            } else if let Some(k) = PUNCT.find(c) {
+                i += 1;
+                Tk::P(&PUNCT[k..k + 1])
+            } else {
+                return Err(err(ln + 1, i + 1, format!("unexpected character `{c}`")));
+            };
+            raw.push(tok(tk, ln + 1, start + 1));
+        }
+        raw.push(tok(Tk::Newline, ln + 1, cs.len() + 1));
+    }
+    let mut out: Vec<Token> = Vec::new();
+    let mut depth = 0i64;
+    for (k, t) in raw.iter().enumerate() {
+        match &t.tk {
+            Tk::P("(" | "[") => depth += 1,
+            Tk::P(")" | "]") => depth -= 1,
+            Tk::Newline => {
+                let after = out.last().is_none_or(|p| match &p.tk {
+                    Tk::P(s) => JOIN_AFTER.contains(s),
+                    tk => *tk == Tk::Newline,
+                });
+                let next = raw[k + 1..].iter().find(|t| t.tk != Tk::Newline);
+                let before =
+                    next.is_some_and(|t| matches!(&t.tk, Tk::P(s) if JOIN_BEFORE.contains(s)));
+                if depth > 0 || after || before {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(t.clone());
+    }
+    let (line, col) = raw.last().map_or((1, 1), |t| (t.line, t.col));
+    out.push(tok(Tk::Eof, line, col));
+    Ok(out)
+}
+
+/// An integer or a fraction `p/q` (no sign: `-` is an operator).
+fn number(s: &str) -> Result<Q, String> {
+    let (p, q) = s.split_once('/').unwrap_or((s, "1"));
+    let int = |t: &str| {
+        t.parse::<BigInt>()
+            .ok()
+            .filter(|_| t.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match (int(p), int(q)) {
+        (Some(_), Some(d)) if d.is_zero() => Err(format!("`{s}` has denominator zero")),
+        (Some(n), Some(d)) => Ok(Q::new(n, d)),
+        _ => Err(format!(
+            "`{s}` is not a number (write an integer or a fraction p/q)"
+        )),
+    }
+}
+
+fn describe(tk: &Tk) -> String {
+    match tk {
+        Tk::Ident(s) => format!("`{s}`"),
+        Tk::Num(q) => format!("the number `{}`", show_q(q)),
+        Tk::P(s) => format!("`{s}`"),
+        Tk::Newline => "the end of the line".into(),
+        Tk::Eof => "the end of the file".into(),
+    }
+}
+
+/// The value of an expression: a multiple of the identity (which fits any
+/// size, so `I` and `0` also stand for the 2d x 2d identity and zero), a single
+/// d x d block, or a 2 x 2 block matrix (blocks row by row).
+#[derive(Clone, Debug)]
+pub(crate) enum Value {
+    Scalar(Q),
+    Block(Poly),
+    Mat(Box<[Poly; 4]>),
+}
+
+impl Value {
+    fn blocks(&self) -> Option<[Poly; 4]> {
+        let (c, z) = match self {
+            Value::Scalar(c) => (Poly::scalar(c.clone()), Poly::default()),
+            Value::Block(_) => return None,
+            Value::Mat(m) => return Some((**m).clone()),
+        };
+        Some([c.clone(), z.clone(), z, c])
+    }
+
+    /// The single block; `None` for a block matrix.
+    pub(crate) fn poly(&self) -> Option<Poly> {
+        match self {
+            Value::Scalar(c) => Some(Poly::scalar(c.clone())),
+            Value::Block(p) => Some(p.clone()),
+            Value::Mat(_) => None,
+        }
+    }
+
+    fn scale(self, c: &Q) -> Value {
+        match self {
+            Value::Scalar(x) => Value::Scalar(x * c),
+            Value::Block(p) => Value::Block(p.scale(c)),
+            Value::Mat(m) => Value::Mat(Box::new(m.map(|p| p.scale(c)))),
+        }
+    }
+
+    /// The list of blocks to compare: one, or four for a block matrix.
+    pub(crate) fn to_blocks(&self, as_matrix: bool) -> Option<Vec<Poly>> {
+        if as_matrix {
+            self.blocks().map(|b| b.to_vec())
+        } else {
+            self.poly().map(|p| vec![p])
+        }
+    }
+}
+
+fn mixed(at: &Token) -> ProofError {
+    err_at(
+        at,
+        "a d x d block and a 2x2 block matrix cannot be combined",
+    )
+}
+
+fn add(a: Value, b: Value, at: &Token) -> Res<Value> {
+    Ok(match (a, b) {
+        (Value::Scalar(x), Value::Scalar(y)) => Value::Scalar(x + y),
+        (Value::Mat(x), y) | (y, Value::Mat(x)) => {
+            let y = y.blocks().ok_or_else(|| mixed(at))?;
+            Value::Mat(Box::new(std::array::from_fn(|i| x[i].add(&y[i]))))
+        }
+        (x, y) => Value::Block(
+            x.poly()
+                .unwrap_or_default()
+                .add(&y.poly().unwrap_or_default()),
+        ),
+    })
+}
+
+fn mul(a: Value, b: Value, syms: &Symbols, at: &Token) -> Res<Value> {
+    Ok(match (a, b) {
+        (Value::Scalar(x), v) | (v, Value::Scalar(x)) => v.scale(&x),
+        (Value::Block(x), Value::Block(y)) => Value::Block(x.mul(&y, syms)),
+        (Value::Mat(x), Value::Mat(y)) => Value::Mat(Box::new(std::array::from_fn(|i| {
+            let (r, c) = (i / 2, i % 2);
+            x[2 * r]
+                .mul(&y[c], syms)
+                .add(&x[2 * r + 1].mul(&y[2 + c], syms))
+        }))),
+        _ => return Err(mixed(at)),
+    })
+}
+
+fn inverse(v: Value, syms: &Symbols, at: &Token) -> Res<Value> {
+    let e = |m: String| err_at(at, m);
+    match v {
+        Value::Scalar(x) if x.is_zero() => Err(e("`0^-1`: zero is not invertible".into())),
+        Value::Scalar(x) => Ok(Value::Scalar(x.recip())),
+        Value::Block(p) => p.inverse(syms).map(Value::Block).map_err(e),
+        Value::Mat(m) => {
+            let [a, b, c, d] = *m;
+            if !b.0.is_empty() && !c.0.is_empty() {
+                return Err(e(
+                    "`^-1` of a 2x2 block matrix needs a zero off-diagonal block".into(),
+                ));
+            }
+            let (ai, di) = (a.inverse(syms).map_err(e)?, d.inverse(syms).map_err(e)?);
+            let minus = |p: Poly| p.scale(&-Q::one());
+            let lower = minus(di.mul(&c, syms).mul(&ai, syms));
+            let upper = minus(ai.mul(&b, syms).mul(&di, syms));
+            Ok(Value::Mat(Box::new([ai, upper, lower, di])))
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Binding {
+    Sym(usize),
+    Def(Value),
+    Func(Rc<Func>),
+}
+
+struct Func {
+    params: Vec<String>,
+    body: Vec<Token>,
+}
+
+/// Everything declared so far in a file.
+#[derive(Default)]
+pub(crate) struct Env {
+    pub syms: Symbols,
+    /// The file scope, then the scope of the lemma being read (if any).
+    scopes: Vec<HashMap<String, Binding>>,
+    /// Parameter bindings; only the innermost (the function being expanded) is visible.
+    params: Vec<HashMap<String, Value>>,
+    lemmas: HashSet<String>,
+}
+
+impl Env {
+    fn lookup(&self, name: &str) -> Option<Binding> {
+        if let Some(v) = self.params.last().and_then(|f| f.get(name)) {
+            return Some(Binding::Def(v.clone()));
+        }
+        self.scopes.iter().rev().find_map(|s| s.get(name)).cloned()
+    }
+
+    fn check_fresh(&self, t: &Token, name: &str) -> Res<()> {
+        if KEYWORDS.contains(&name) {
+            return Err(err_at(t, format!("`{name}` is a reserved word")));
+        }
+        if self.scopes.iter().any(|s| s.contains_key(name)) {
+            let msg = format!("`{name}` is already declared or defined (names are never reused)");
+            return Err(err_at(t, msg));
+        }
+        Ok(())
+    }
+
+    fn bind(&mut self, t: &Token, name: &str, b: Binding) -> Res<()> {
+        self.check_fresh(t, name)?;
+        let scope = self.scopes.last_mut().expect("the file scope");
+        scope.insert(name.to_string(), b);
+        Ok(())
+    }
+}
+
+struct Parser<'t> {
+    toks: &'t [Token],
+    pos: usize,
+}
+
+impl<'t> Parser<'t> {
+    fn new(toks: &'t [Token]) -> Parser<'t> {
+        Parser { toks, pos: 0 }
+    }
+
+    fn peek(&self) -> &'t Token {
+        &self.toks[self.pos]
+    }
+
+    fn next(&mut self) -> &'t Token {
+        let t = &self.toks[self.pos];
+        if t.tk != Tk::Eof {
+            self.pos += 1;
+        }
+        t
+    }
+
+    /// Whether the next token is the punctuation or the name `p`.
+    fn is(&self, p: &str) -> bool {
+        match &self.peek().tk {
+            Tk::P(s) => *s == p,
+            Tk::Ident(s) => s == p,
+            _ => false,
+        }
+    }
+
+    fn eat(&mut self, p: &str) -> bool {
+        let found = self.is(p);
+        if found {
+            self.next();
+        }
+        found
+    }
+
+    fn fail<T>(&self, wanted: &str) -> Res<T> {
+        let found = describe(&self.peek().tk);
+        Err(err_at(
+            self.peek(),
+            format!("expected {wanted}, found {found}"),
+        ))
+    }
+
+    fn expect(&mut self, p: &str) -> Res<&'t Token> {
+        if self.is(p) {
+            Ok(self.next())
+        } else {
+            self.fail(&format!("`{p}`"))
+        }
+    }
+
+    fn ident(&mut self, wanted: &str) -> Res<(&'t Token, String)> {
+        match &self.peek().tk {
+            Tk::Ident(s) => Ok((self.next(), s.clone())),
+            _ => self.fail(wanted),
+        }
+    }
+
+    fn skip_newlines(&mut self) {
+        while self.peek().tk == Tk::Newline {
+            self.next();
+        }
+    }
+
+    fn end_statement(&mut self) -> Res<()> {
+        match self.peek().tk {
+            Tk::Newline | Tk::Eof => {
+                self.next(); // a no-op at the end of the file
+                Ok(())
+            }
+            _ if self.is("}") => Ok(()),
+            _ => self.fail("the end of the line"),
+        }
+    }
+
+    /// A declaration or a definition.
+    fn item(&mut self, env: &mut Env) -> Res<()> {
+        let (t, word) = self.ident("a declaration, a definition or a lemma")?;
+        if ["block", "invertible", "diagonal"].contains(&word.as_str()) {
+            let diagonal = word == "diagonal";
+            let invertible = word == "invertible" || (diagonal && self.is("invertible"));
+            if diagonal && invertible {
+                self.next();
+            }
+            loop {
+                let (t, name) = self.ident("a symbol name")?;
+                env.check_fresh(t, &name)?;
+                let id = env.syms.add(&name, diagonal, invertible);
+                env.bind(t, &name, Binding::Sym(id))?;
+                self.eat(",");
+                if !matches!(self.peek().tk, Tk::Ident(_)) {
+                    break;
+                }
+            }
+            return self.end_statement();
+        }
+        if KEYWORDS.contains(&word.as_str()) {
+            return Err(err_at(t, format!("unexpected `{word}`")));
+        }
+        env.check_fresh(t, &word)?;
+        let mut params: Vec<String> = Vec::new();
+        if self.eat("(") {
+            loop {
+                let (p, name) = self.ident("a parameter name")?;
+                if KEYWORDS.contains(&name.as_str()) || params.contains(&name) {
+                    return Err(err_at(
+                        p,
+                        format!("`{name}` cannot be a parameter name here"),
+                    ));
+                }
+                params.push(name);
+                if !self.eat(",") {
+                    break;
+                }
+            }
+            self.expect(")")?;
+        }
+        self.expect(":=")?;
+        if params.is_empty() {
+            let v = self.expr(env)?;
+            env.bind(t, &word, Binding::Def(v))?;
+        } else {
+            let start = self.pos;
+            while !matches!(self.peek().tk, Tk::Newline | Tk::Eof) && !self.is("}") {
+                self.next();
+            }
+            let mut body = self.toks[start..self.pos].to_vec();
+            for b in &body {
+                if let Tk::Ident(n) = &b.tk
+                    && !(params.contains(n) || n == "I" || env.lookup(n).is_some())
+                {
+                    return Err(err_at(
+                        b,
+                        format!("`{n}` is not a parameter and not declared before"),
+                    ));
+                }
+            }
+            body.push(tok(Tk::Eof, self.peek().line, self.peek().col));
+            env.bind(t, &word, Binding::Func(Rc::new(Func { params, body })))?;
+        }
+        self.end_statement()
+    }
+
+    fn lemma(&mut self, env: &mut Env) -> Res<LemmaResult> {
+        let kw = self.next();
+        let (t, name) = self.ident("the lemma's name")?;
+        if !env.lemmas.insert(name.clone()) {
+            return Err(err_at(t, format!("lemma `{name}` is stated twice")));
+        }
+        let sides = if self.eat(":") {
+            self.chain(env)?
+        } else {
+            if !self.eat("{") {
+                return self.fail("`:` or `{`");
+            }
+            env.scopes.push(HashMap::new());
+            loop {
+                self.skip_newlines();
+                if self.is("show") || self.is("}") || self.peek().tk == Tk::Eof {
+                    break;
+                }
+                self.item(env)?;
+            }
+            if !self.is("show") {
+                return self.fail("`show` (a lemma block ends with `show lhs = rhs`)");
+            }
+            self.next();
+            let sides = self.chain(env)?;
+            self.end_statement()?;
+            self.skip_newlines();
+            self.expect("}")?;
+            env.scopes.pop();
+            sides
+        };
+        self.end_statement()?;
+        let outcome = compare(&sides, &env.syms)?;
+        let line = kw.line;
+        Ok(LemmaResult {
+            name,
+            line,
+            outcome,
+        })
+    }
+
+    /// `e1 = e2 (= e3 ...)`.
+    fn chain(&mut self, env: &mut Env) -> Res<Vec<(Value, &'t Token)>> {
+        let mut sides = Vec::new();
+        loop {
+            let at = self.peek();
+            sides.push((self.expr(env)?, at));
+            if !self.eat("=") {
+                break;
+            }
+        }
+        if sides.len() < 2 {
+            return self.fail("`=`");
+        }
+        Ok(sides)
+    }
+
+    fn expr(&mut self, env: &mut Env) -> Res<Value> {
+        let negate = self.eat("-");
+        if !negate {
+            self.eat("+");
+        }
+        let mut acc = self.term(env)?;
+        if negate {
+            acc = acc.scale(&-Q::one());
+        }
+        loop {
+            let at = self.peek();
+            let sign = if self.eat("+") {
+                Q::one()
+            } else if self.eat("-") {
+                -Q::one()
+            } else {
+                return Ok(acc);
+            };
+            acc = add(acc, self.term(env)?.scale(&sign), at)?;
+        }
+    }
+
+    fn term(&mut self, env: &mut Env) -> Res<Value> {
+        let mut acc = self.power(env)?;
+        loop {
+            let at = self.peek();
+            let juxtaposed = match &at.tk {
+                Tk::Ident(s) => !KEYWORDS.contains(&s.as_str()) || s == "I",
+                Tk::Num(_) => true,
+                _ => self.is("(") || self.is("["),
+            };
+            if !self.eat("*") && !juxtaposed {
+                return Ok(acc);
+            }
+            acc = mul(acc, self.power(env)?, &env.syms, at)?;
+        }
+    }
+
+    fn power(&mut self, env: &mut Env) -> Res<Value> {
+        let mut v = self.atom(env)?;
+        while self.is("^") {
+            let at = self.next();
+            let invert = self.eat("-");
+            let n = match &self.peek().tk {
+                Tk::Num(q) if q.is_integer() => match q.to_integer().to_u32() {
+                    Some(n @ 1..=MAX_POWER) => Some(n),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let Some(n) = n else {
+                return self.fail(&format!("an exponent from 1 to {MAX_POWER}"));
+            };
+            self.next();
+            if invert {
+                v = inverse(v, &env.syms, at)?;
+            }
+            let base = v.clone();
+            for _ in 1..n {
+                v = mul(v, base.clone(), &env.syms, at)?;
+            }
+        }
+        Ok(v)
+    }
+
+    fn atom(&mut self, env: &mut Env) -> Res<Value> {
+        let t = self.next();
+        match &t.tk {
+            Tk::Num(q) => Ok(Value::Scalar(q.clone())),
+            Tk::Ident(s) if s == "I" => Ok(Value::Scalar(Q::one())),
+            Tk::Ident(s) => match env.lookup(s) {
+                Some(Binding::Sym(id)) => Ok(Value::Block(Poly::letter((id, false), &env.syms))),
+                Some(Binding::Def(v)) => Ok(v),
+                Some(Binding::Func(f)) => self.call(env, t, &f),
+                None => Err(err_at(t, format!("`{s}` is not declared"))),
+            },
+            Tk::P("(") => {
+                let v = self.expr(env)?;
+                self.expect(")")?;
+                Ok(v)
+            }
+            Tk::P("[") => {
+                let mut blocks = Vec::new();
+                for row in 0..2 {
+                    self.expect("[")?;
+                    for col in 0..2 {
+                        let at = self.peek();
+                        blocks.push(self.expr(env)?.poly().ok_or_else(|| mixed(at))?);
+                        self.expect(if col == 0 { "," } else { "]" })?;
+                    }
+                    self.expect(if row == 0 { "," } else { "]" })?;
+                }
+                Ok(Value::Mat(Box::new(
+                    blocks.try_into().expect("four blocks"),
+                )))
+            }
+            _ => {
+                self.pos -= usize::from(t.tk != Tk::Eof);
+                self.fail("an expression")
+            }
+        }
+    }
+
+    /// Expands `F(args)`: the body is read again with the parameters bound.
+    fn call(&mut self, env: &mut Env, name: &Token, f: &Func) -> Res<Value> {
+        self.expect("(")?;
+        let mut args = vec![self.expr(env)?];
+        while self.eat(",") {
+            args.push(self.expr(env)?);
+        }
+        self.expect(")")?;
+        if args.len() != f.params.len() {
+            let n = f.params.len();
+            return Err(err_at(
+                name,
+                format!("expects {n} arguments, got {}", args.len()),
+            ));
+        }
+        env.params
+            .push(f.params.iter().cloned().zip(args).collect());
+        let mut body = Parser::new(&f.body);
+        let v = body.expr(env);
+        env.params.pop();
+        let v = v?;
+        if body.peek().tk != Tk::Eof {
+            return body.fail("the end of the definition");
+        }
+        Ok(v)
+    }
+}
+
+/// Compares every side of a chain with the first, block by block.
+fn compare(sides: &[(Value, &Token)], syms: &Symbols) -> Res<Outcome> {
+    let as_matrix = sides.iter().any(|(v, _)| matches!(v, Value::Mat(_)));
+    let mut blocks = Vec::new();
+    for (v, at) in sides {
+        let msg = "this side is a single block but another side is a 2x2 block matrix";
+        blocks.push(v.to_blocks(as_matrix).ok_or_else(|| err_at(at, msg))?);
+    }
+    for (k, other) in blocks.iter().enumerate().skip(1) {
+        for (b, (x, y)) in blocks[0].iter().zip(other).enumerate() {
+            if let Some((w, cx, cy)) = first_difference(x, y) {
+                let (l, r) = match sides.len() {
+                    2 => ("on the left".to_string(), "on the right".to_string()),
+                    _ => ("in side 1".to_string(), format!("in side {}", k + 1)),
+                };
+                let (w, cx, cy) = (show_word(&w, syms), show_q(&cx), show_q(&cy));
+                let first_difference = format!("{w}: {cx} {l}, {cy} {r}");
+                let block = as_matrix.then_some((b / 2 + 1, b % 2 + 1));
+                return Ok(Outcome::Failed {
+                    block,
+                    first_difference,
+                });
+            }
+        }
+    }
+    Ok(Outcome::Checked)
+}
+
+/// Reads a whole file: declarations, definitions and lemmas, in order.
+pub(crate) fn run(src: &str) -> Res<(Env, Vec<LemmaResult>)> {
+    let toks = lex(src)?;
+    let mut env = Env::default();
+    env.scopes.push(HashMap::new());
+    let mut p = Parser::new(&toks);
+    let mut out = Vec::new();
+    loop {
+        p.skip_newlines();
+        if p.peek().tk == Tk::Eof {
+            return Ok((env, out));
+        }
+        if p.is("lemma") {
+            out.push(p.lemma(&mut env)?);
+        } else {
+            p.item(&mut env)?;
+        }
+    }
+}
+
+/// Reads `src` for its declarations and definitions, then the expression `expr`.
+pub(crate) fn eval(src: &str, expr: &str) -> Res<(Env, Value)> {
+    let (mut env, _) = run(src)?;
+    let toks = lex(expr)?;
+    let mut p = Parser::new(&toks);
+    p.skip_newlines();
+    let v = p.expr(&mut env)?;
+    p.skip_newlines();
+    if p.peek().tk != Tk::Eof {
+        return p.fail("the end of the expression");
+    }
+    Ok((env, v))
+}
