@@ -16,13 +16,17 @@
 //! assert!(check(&t, &dec).is_ok());
 //! ```
 
-pub mod exact;
-pub mod layer;
-pub mod construct;
+pub mod analysis;
+pub mod certificate;
 pub mod check;
+pub mod construct;
+pub mod depth;
+pub mod exact;
+pub mod explain;
 pub mod io;
+pub mod layer;
 pub mod proof;
 
-pub use check::{CheckError, check};
+pub use check::{CheckError, CheckReport, check};
 pub use construct::{DecomposeError, Decomposition, Mode, Options, decompose, decompose_with};
 pub use layer::{Kind, Layer, Split};

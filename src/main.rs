@@ -62,7 +62,9 @@ first defect found (a witness) to stderr. Bad input exits 2.
 
 Examples:
   couplings decompose matrix.txt --format json --output layers.json
-  couplings check matrix.txt --layers layers.json";
+  couplings check matrix.txt --layers layers.json
+  couplings decompose matrix.txt --certificate matrix.cert
+  couplings check matrix.cert     # a certificate: errors name the line";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -83,9 +85,18 @@ enum Command {
     /// Decompose a square invertible matrix into coupling layers.
     #[command(after_help = DECOMPOSE_HELP)]
     Decompose(DecomposeArgs),
-    /// Re-verify a JSON decomposition against a matrix, independently of how it was made.
+    /// Re-verify a JSON decomposition against a matrix, or a certificate, independently of how it was made.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Write a Markdown walkthrough of the decomposition of a matrix.
+    #[command(after_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
+    /// Check the lemmas of proof files (the block identities behind the constructions).
+    #[command(after_help = PROVE_HELP)]
+    Prove(ProveArgs),
+    /// Decide whether a matrix is a product of 0, 1, 2 or 3 layers, else certify ">= 4".
+    #[command(after_help = DEPTH_HELP)]
+    Depth(DepthArgs),
 }
 
 impl Command {
@@ -93,6 +104,9 @@ impl Command {
         match self {
             Command::Decompose(args) => args.run(),
             Command::Check(args) => args.run(),
+            Command::Explain(args) => args.run(),
+            Command::Prove(args) => args.run(),
+            Command::Depth(args) => args.run(),
         }
     }
 }
@@ -141,6 +155,10 @@ struct DecomposeArgs {
     /// Write the result to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
+    /// Also write a certificate (target, layers, intermediate products; see
+    /// docs/certificate.md) to OUT; verify it with `couplings check OUT`.
+    #[arg(long, value_name = "OUT")]
+    certificate: Option<PathBuf>,
 }
 
 impl DecomposeArgs {
@@ -152,30 +170,48 @@ impl DecomposeArgs {
         };
         let decomposition = couplings::decompose_with(&matrix, &options)
             .map_err(|e| decompose_failure(&self.file, &e))?;
-        let rendered = render(&decomposition, self.format);
+        if let Some(path) = &self.certificate {
+            let cert = couplings::certificate::Certificate::with_all_hints(
+                matrix.clone(),
+                decomposition.clone(),
+            );
+            emit(&couplings::certificate::to_text(&cert), Some(path))?;
+        }
+        let mut rendered = render(&decomposition, self.format);
+        if self.format == Format::Text {
+            rendered.push_str(&figures_text(&matrix, &decomposition));
+        }
         emit(&rendered, self.output.as_deref())
     }
 }
 
 #[derive(Args, Debug)]
 struct CheckArgs {
-    /// Target matrix file (text format); '-' reads standard input.
-    #[arg(value_name = "FILE")]
+    /// Target matrix file (text format) with --layers; without --layers, a
+    /// certificate (docs/certificate.md). '-' reads standard input.
+    #[arg(value_name = "FILE|CERT")]
     file: PathBuf,
     /// Decomposition in the JSON layer format (as written by `decompose --format json`).
     #[arg(long, value_name = "LAYERS.json")]
-    layers: PathBuf,
+    layers: Option<PathBuf>,
 }
 
 impl CheckArgs {
     fn run(self) -> Result<(), Failure> {
-        if is_stdin(&self.file) && is_stdin(&self.layers) {
+        let Some(layers) = self.layers.clone() else {
+            return check_certificate(&self.file);
+        };
+        self.run_layers(&layers)
+    }
+
+    fn run_layers(self, layers: &Path) -> Result<(), Failure> {
+        if is_stdin(&self.file) && is_stdin(layers) {
             return Err(Failure::bad_input(
                 "FILE and --layers cannot both be '-' (standard input can be read only once)",
             ));
         }
         let target = load_matrix(&self.file)?;
-        let decomposition = load_layers(&self.layers)?;
+        let decomposition = load_layers(layers)?;
         match couplings::check(&target, &decomposition) {
             Ok(_) => {
                 let k = decomposition.layers.len();
@@ -197,6 +233,134 @@ impl CheckArgs {
                 message: format!("check failed: {witness}"),
             }),
         }
+    }
+}
+
+/// `couplings check CERT`: parse and verify a certificate.
+fn check_certificate(path: &Path) -> Result<(), Failure> {
+    use couplings::certificate::{ErrorKind, verify_text};
+    let text = io::read_text(path).map_err(|message| {
+        Failure::bad_input(format!("cannot read {}: {message}", path_name(path)))
+    })?;
+    match verify_text(&text) {
+        Ok(v) => {
+            let k = v.layers;
+            emit(
+                &format!(
+                    "ok: certificate verified: {k} {}, product equals the target (n = {}, split ({}, {}), \
+                     {} mode), {} {} verified, target sha256 {}\n",
+                    if k == 1 { "layer" } else { "layers" },
+                    v.n,
+                    v.split.first,
+                    v.split.second,
+                    v.mode.name(),
+                    v.hints,
+                    if v.hints == 1 { "hint" } else { "hints" },
+                    v.target_sha256
+                ),
+                None,
+            )
+        }
+        Err(e) => Err(match e.kind {
+            ErrorKind::Malformed => Failure::bad_input(format!("{}: {e}", path_name(path))),
+            ErrorKind::Rejected => Failure {
+                code: EXIT_CHECK_FAILED,
+                message: format!("check failed: {}: {e}", path_name(path)),
+            },
+        }),
+    }
+}
+
+const EXPLAIN_HELP: &str = "\
+Writes Markdown (KaTeX-compatible LaTeX) to standard output or --output: each step
+of the construction with the lemma in proofs/ that justifies it, the intermediate
+matrices (matrices larger than 8x8 are summarised), the claims verified while
+writing, then the layers, the independent product check, entry bit sizes and the
+float64 condition number of every layer.
+
+Examples:
+  couplings explain examples/glow_rotation_8.txt
+  couplings explain matrix.txt --mode positive --output walkthrough.md";
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// Matrix file (text format); '-' reads standard input.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Signed or positive scales.
+    #[arg(long, value_enum, default_value_t = ModeArg::Signed)]
+    mode: ModeArg,
+    /// Seed for randomised choices.
+    #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
+    seed: u64,
+    /// Write the walkthrough to PATH instead of standard output.
+    #[arg(long, short, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+impl ExplainArgs {
+    fn run(self) -> Result<(), Failure> {
+        let matrix = load_matrix(&self.file)?;
+        let options = Options {
+            mode: self.mode.into(),
+            seed: self.seed,
+        };
+        let md = couplings::explain::explain(&matrix, &options, &path_name(&self.file))
+            .map_err(|e| decompose_failure(&self.file, &e))?;
+        emit(&md, self.output.as_deref())
+    }
+}
+
+const PROVE_HELP: &str = "\
+Reads a proof file, or every *.proof file of a directory (format: docs/proofs.md),
+and prints one line per lemma: 'checked NAME (line K)', or 'FAILED  NAME (line K):'
+with the first differing word of the two normal forms. Exits 0 when every lemma
+checks, 1 when some lemma fails, 2 on a file that cannot be read (syntax errors
+are reported with line and column).
+
+Examples:
+  couplings prove
+  couplings prove proofs/core.proof";
+
+#[derive(Args, Debug)]
+struct ProveArgs {
+    /// A proof file, or a directory of *.proof files (relative to the current directory).
+    #[arg(value_name = "PATH", default_value = "proofs")]
+    path: PathBuf,
+}
+
+impl ProveArgs {
+    fn run(self) -> Result<(), Failure> {
+        let results = couplings::proof::check_path(&self.path).map_err(|e| {
+            Failure::bad_input(match (&e.file, e.line) {
+                // An I/O error carries no position.
+                (Some(file), 0) => format!("cannot read {}: {}", file.display(), e.message),
+                _ => e.to_string(),
+            })
+        })?;
+        if results.is_empty() {
+            return Err(Failure::bad_input(format!(
+                "{} holds no *.proof file",
+                self.path.display()
+            )));
+        }
+        let mut out = String::new();
+        let (mut total, mut failed) = (0, 0);
+        for (file, lemmas) in &results {
+            for r in lemmas {
+                total += 1;
+                failed += usize::from(!r.is_checked());
+                out += &format!("{}: {}\n", file.display(), couplings::proof::report_line(r));
+            }
+        }
+        emit(&out, None)?;
+        if failed > 0 {
+            return Err(Failure {
+                code: EXIT_CHECK_FAILED,
+                message: format!("{failed} of {total} lemmas did not check"),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -225,6 +389,45 @@ fn path_name(path: &Path) -> String {
         "<stdin>".to_string()
     } else {
         path.display().to_string()
+    }
+}
+
+const DEPTH_HELP: &str = "\
+Prints the minimal depth when it is 0, 1, 2 or 3 (with the shape; the layers are
+verified exactly), otherwise 'at least 4' with one re-checked witness per shape
+(I, U, L, UL, LU, ULU, LUL; docs/lower-bounds.md), and the best upper bound found
+by decompose. Exit code 0 when decided, 3 when the answer is unknown.
+
+Examples:
+  couplings depth examples/lower_bound_4.txt
+  couplings depth matrix.txt --mode positive";
+
+#[derive(Args, Debug)]
+struct DepthArgs {
+    /// Matrix file (text format); '-' reads standard input.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Signed or positive scales.
+    #[arg(long, value_enum, default_value_t = ModeArg::Signed)]
+    mode: ModeArg,
+}
+
+impl DepthArgs {
+    fn run(self) -> Result<(), Failure> {
+        let matrix = load_matrix(&self.file)?;
+        let report = couplings::depth::minimal_depth(&matrix, self.mode.into())
+            .map_err(|e| decompose_failure(&self.file, &e))?;
+        if let couplings::depth::Outcome::Unknown { reason } = &report.outcome {
+            return Err(Failure {
+                code: EXIT_INTERNAL,
+                message: format!("depth undecided: {reason}"),
+            });
+        }
+        let mut text = report.to_text(&matrix);
+        if let couplings::depth::Outcome::Exact { decomposition, .. } = &report.outcome {
+            text.push_str(&io::decomposition_to_text(decomposition));
+        }
+        emit(&text, None)
     }
 }
 
@@ -278,6 +481,21 @@ fn decompose_failure(path: &Path, error: &DecomposeError) -> Failure {
             ),
         },
     }
+}
+
+/// The headline figures (float64 analysis by nalgebra) appended to text output.
+fn figures_text(matrix: &Matrix, decomposition: &Decomposition) -> String {
+    let f = couplings::analysis::figures(matrix, decomposition);
+    let conds: Vec<String> = f.conditions.iter().map(|c| format!("{c:.3e}")).collect();
+    let worst = f.conditions.iter().cloned().fold(1.0, f64::max);
+    format!(
+        "figures: {} layers, largest entry {} bits, worst layer condition number {worst:.3e} \
+         (float64 SVD), float64 product relative error {:.3e}\nlayer condition numbers: [{}]\n",
+        f.layers,
+        f.max_bits,
+        f.float_error,
+        conds.join(", ")
+    )
 }
 
 fn render(decomposition: &Decomposition, format: Format) -> String {

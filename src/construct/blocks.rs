@@ -58,6 +58,7 @@ fn full_perm(perm1: &[usize], perm2: &[usize]) -> Vec<usize> {
 /// `P T P^-1` for the block permutation `P = diag(P1, P2)` (`P1` sends coordinate
 /// `j` of the first half to `perm1[j]`).
 pub fn conjugate_matrix(t: &Matrix, perm1: &[usize], perm2: &[usize]) -> Matrix {
+    // lemma: permutation_conjugation_target
     let inv = invert(&full_perm(perm1, perm2));
     t.permuted(&inv, &inv)
 }
@@ -65,6 +66,7 @@ pub fn conjugate_matrix(t: &Matrix, perm1: &[usize], perm2: &[usize]) -> Matrix 
 /// Given a chain for `P T P^-1`, the chain for `T` (each layer conjugated by
 /// `P^-1`; block permutations map layers to layers of the same kind).
 pub fn unconjugate_chain(chain: Chain, perm1: &[usize], perm2: &[usize]) -> Chain {
+    // lemma: permutation_conjugation
     let (i1, i2) = (invert(perm1), invert(perm2));
     chain
         .iter()
@@ -74,17 +76,20 @@ pub fn unconjugate_chain(chain: Chain, perm1: &[usize], perm2: &[usize]) -> Chai
 
 /// `S T S` for the swap of halves `S = [[0, I], [I, 0]]`.
 pub fn swap_matrix(t: &Matrix) -> Matrix {
+    // lemma: swap_target
     let b = Blocks::of(t);
     Matrix::from_blocks(&b.t22, &b.t21, &b.t12, &b.t11)
 }
 
 /// Given a chain for `S T S`, the chain for `T` (lower and upper exchange).
 pub fn swap_chain(chain: Chain) -> Chain {
+    // lemma: swap_chain (with swap_conjugation and swap_involution)
     chain.iter().map(Layer::swapped).collect()
 }
 
 /// Given a chain for `T^-1`, the chain for `T` (reversed, each layer inverted).
 pub fn invert_chain(chain: Chain) -> Chain {
+    // lemma: chain_inverse
     chain.iter().rev().map(Layer::inverse).collect()
 }
 

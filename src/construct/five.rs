@@ -66,6 +66,7 @@ pub fn plan(b: &Blocks) -> Option<CorePlan> {
         })
         .collect();
     let u = &un.scale_cols(&dt) * &ur_inv;
+    // lemma: core_lam_from_u
     let lam = &(&b.t21 * &u) * &r;
     if !lam.is_lower_triangular() {
         return None;
@@ -140,11 +141,10 @@ pub fn build(b: &Blocks, plan: &CorePlan, mode: Mode) -> Option<Chain> {
     let v1 = triangular_eigenvectors(&lam.scale_rows(&omega), true);
     let v2 = triangular_eigenvectors(&u.scale_rows(&delta), false);
     let v1_inv = triangular_inverse(&v1, true)?;
+    // lemma: core_similarity (Z (Omega Lam) Z^-1 = Delta U with Z = V2 V1^-1)
     let z = &v2 * &v1_inv;
-    if std::env::var("COUPLINGS_DEBUG_BITS").is_ok() {
-        eprintln!("bits: N {} R? U {} Lam {} V1 {} V2 {} Z {}", n.max_bits(), u.max_bits(), lam.max_bits(), v1.max_bits(), v2.max_bits(), z.max_bits());
-    }
     // Step 3.
+    // lemma: core_u0_peel (T'11 is the top-left block of U(B0, I)^-1 T)
     let w = n * &(&b.t22 - lam);
     let y1_0 = &b.t12 - &(&b.t11 * &w);
     let b0 = &(&y1_0 - &z) * &triangular_inverse(lam, true)?;
@@ -152,11 +152,13 @@ pub fn build(b: &Blocks, plan: &CorePlan, mode: Mode) -> Option<Chain> {
     // Step 4. lemma: core_solution
     let d1: Vec<Q> = omega.iter().map(|x| x.recip()).collect();
     // Z^-1 = V1 V2^-1 (triangular inverses only).
+    // lemma: core_z_inverse
     let z_inv = &v1 * &triangular_inverse(&v2, false)?;
     let a1 = &(lam - &Matrix::from_diagonal(&d1)) * &z_inv;
     let d1inv = omega.clone();
     let a2 = (&b.t21 - &(&a1 * &t11p)).scale_rows(&d1inv);
     let e1m = &t11p - &(&z * &a2);
+    // lemma: core_e1_is_delta
     if !e1m.is_diagonal() {
         return None;
     }
@@ -170,6 +172,7 @@ pub fn build(b: &Blocks, plan: &CorePlan, mode: Mode) -> Option<Chain> {
         Layer::unit(Kind::Upper, b0),
     ];
     if mode == Mode::Positive {
+        // lemma: positive_core
         chain = balance_signs(chain, 3, 2);
     }
     Some(chain)
@@ -197,6 +200,7 @@ pub fn balance_signs(chain: Chain, lower_at: usize, upper_at: usize) -> Chain {
         u1.shift.scale_rows(&s1),
         u1.scale.iter().map(|x| x.abs()).collect(),
     );
+    // lemma: sign_layers
     let signs = balanced_sign_layers(&neg1, &neg2, s1.len(), s2.len());
     let mut out: Chain = Vec::with_capacity(chain.len() + 4);
     for (i, l) in chain.into_iter().enumerate() {
@@ -254,6 +258,7 @@ pub fn balanced_sign_layers(neg1: &[usize], neg2: &[usize], p: usize, q: usize) 
     ];
     let chain: Chain = product_order.into_iter().rev().collect();
     // diag(S1, S2) = P^-1 diag(S0, S0) P with P = diag(P1, P2).
+    // lemma: sign_layers
     let (i1, i2) = (invert(&perm1), invert(&perm2));
     chain
         .iter()

@@ -119,7 +119,7 @@ impl std::error::Error for DecomposeError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trace {
     /// Short name of the construction (`"identity"`, `"one layer"`, `"two layers"`,
-    /// `"three layers"`, `"five-layer core"`, `"left peel + core"`,
+    /// `"three layers"`, `"three layers (exact decision)"`, `"five-layer core"`, `"left peel + core"`,
     /// `"random peel + core"`, `"two peels + core"`).
     pub strategy: &'static str,
     /// The symmetry under which the construction ran.
@@ -158,7 +158,7 @@ pub fn decompose(matrix: &Matrix) -> Result<Decomposition, DecomposeError> {
 /// let t = Matrix::from_i64(&[&[2, 1, 0, 0], &[1, 1, 0, 0], &[0, 0, 1, 3], &[0, 0, 0, 1]]);
 /// let dec = decompose_with(&t, &Options { mode: Mode::Positive, ..Options::default() }).unwrap();
 /// assert_eq!(dec.product(), t);
-/// assert!(dec.layers.iter().all(|l| l.scale.iter().all(|s| s > &0.into())));
+/// assert!(dec.layers.iter().all(|l| l.scale.iter().all(|s| *s > couplings::exact::qi(0))));
 /// ```
 pub fn decompose_with(matrix: &Matrix, options: &Options) -> Result<Decomposition, DecomposeError> {
     decompose_traced(matrix, options).map(|(d, _)| d)
@@ -304,6 +304,14 @@ fn search(t: &Matrix, t_inv: &Matrix, options: &Options) -> Option<(Chain, Trace
         }
     }
 
+    // The complete decision for at most three layers (singular blocks included).
+    if let Ok(crate::depth::Outcome::Exact { decomposition, .. }) = crate::depth::decide(t, mode) {
+        return Some((
+            decomposition.layers,
+            trace("three layers (exact decision)", Symmetry::Identity, false),
+        ));
+    }
+
     // Tier 2: the five-layer core on T and S T S, and block-permutation conjugates.
     let mut rng = Rng::new(options.seed);
     let id: Vec<usize> = (0..d).collect();
@@ -326,6 +334,11 @@ fn search(t: &Matrix, t_inv: &Matrix, options: &Options) -> Option<(Chain, Trace
             let b = Blocks::of(&conjugate_matrix(&gt, p1, p2));
             let Some(plan) = five::plan(&b) else { continue };
             let clean = plan.forced_negative() == 0;
+            // Positive mode: once a candidate with the sign fix exists, only a
+            // sign-free core can improve on it, so skip building the others.
+            if positive && !clean && best.at_most(7) {
+                continue;
+            }
             let Some(c) = five::build(&b, &plan, mode) else {
                 continue;
             };
@@ -344,7 +357,7 @@ fn search(t: &Matrix, t_inv: &Matrix, options: &Options) -> Option<(Chain, Trace
         if b.t11.det() == Q::from_integer(0.into()) {
             continue;
         }
-        if let Some(c) = peel::left_peel(&b, mode) {
+        if let Some(c) = peel::left_peel(&b, mode, positive && best.at_most(8)) {
             let fixed = positive && merged_len(&c) > 6;
             best.offer(g.restore(c), trace("left peel + core", g, fixed));
             if best.at_most(6) {
@@ -362,7 +375,8 @@ fn search(t: &Matrix, t_inv: &Matrix, options: &Options) -> Option<(Chain, Trace
                 .map(|_| crate::exact::qi(rng.range(-2, 2)))
                 .collect(),
         );
-        if let Some((c, clean)) = peel::fixed_left_peel(&b, &alpha, mode) {
+        let clean_only = positive && best.at_most(8);
+        if let Some((c, clean)) = peel::fixed_left_peel(&b, &alpha, mode, clean_only) {
             best.offer(
                 g.restore(c),
                 trace("random peel + core", g, positive && !clean),

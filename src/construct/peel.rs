@@ -32,12 +32,17 @@ const POSITIVE_TRIES: usize = 6;
 
 /// `T = L(alpha) T'` with the five-layer core on `T'`; needs `T11` invertible.
 /// Returns the chain (application order: core layers, then `L(alpha)`).
-pub fn left_peel(b: &Blocks, mode: Mode) -> Option<Chain> {
+///
+/// With `clean_only` (positive mode, when a candidate with the sign fix already
+/// exists), only remainders whose core needs no sign fix are built.
+pub fn left_peel(b: &Blocks, mode: Mode, clean_only: bool) -> Option<Chain> {
     let d = b.d();
     let t11_inv = b.t11.inverse().ok()?;
     // lemma: peel_left_r (Schur complement)
     let schur = &b.t22 - &(&(&b.t21 * &t11_inv) * &b.t12);
     let schur_inv = schur.inverse().ok()?;
+    // lemma: peel_left_m (M = R'^-1 = S^-1 X T11^-1)
+    // lemma: peel_line (X(t) = I + t S T11 gives M(t) = S^-1 T11^-1 + t I)
     let direction = &schur * &b.t11;
     let m0 = &schur_inv * &t11_inv;
     let limit = d * (d + 1);
@@ -62,9 +67,18 @@ pub fn left_peel(b: &Blocks, mode: Mode) -> Option<Chain> {
             continue;
         };
         let clean = plan.forced_negative() == 0;
+        if clean_only && !clean {
+            valid_seen += 1;
+            if valid_seen > POSITIVE_TRIES {
+                break;
+            }
+            continue;
+        }
         let Some(mut chain) = five::build(&rest, &plan, mode) else {
             continue;
         };
+        // lemma: peel_left_x_product
+        // lemma: left_peel_six (the whole chain)
         chain.push(Layer::unit(Kind::Lower, alpha));
         if mode == Mode::Signed || clean {
             return Some(chain);
@@ -120,7 +134,7 @@ fn column(m: &Matrix, c: usize) -> Vec<Q> {
 pub fn two_peels(b: &Blocks, mode: Mode) -> Option<Chain> {
     let beta = invertible_corner_peel(b)?;
     if beta.is_zero() {
-        return left_peel(b, mode);
+        return left_peel(b, mode, false);
     }
     // lemma: peel_right (T'' = T L(-beta))
     let rest = Blocks {
@@ -129,14 +143,22 @@ pub fn two_peels(b: &Blocks, mode: Mode) -> Option<Chain> {
         t21: &b.t21 - &(&b.t22 * &beta),
         t22: b.t22.clone(),
     };
+    // lemma: peel_right_product
+    // lemma: two_peels_seven (the whole chain)
     let mut chain = vec![Layer::unit(Kind::Lower, beta)];
-    chain.extend(left_peel(&rest, mode)?);
+    chain.extend(left_peel(&rest, mode, false)?);
     Some(chain)
 }
 
 /// A left peel with a given shift `alpha` (for randomised attempts when both
 /// diagonal blocks are singular): the core on `L(-alpha) T`, then `L(alpha)`.
-pub fn fixed_left_peel(b: &Blocks, alpha: &Matrix, mode: Mode) -> Option<(Chain, bool)> {
+pub fn fixed_left_peel(
+    b: &Blocks,
+    alpha: &Matrix,
+    mode: Mode,
+    clean_only: bool,
+) -> Option<(Chain, bool)> {
+    // lemma: peel_left
     let rest = Blocks {
         t11: b.t11.clone(),
         t12: b.t12.clone(),
@@ -145,7 +167,11 @@ pub fn fixed_left_peel(b: &Blocks, alpha: &Matrix, mode: Mode) -> Option<(Chain,
     };
     let plan = five::plan(&rest)?;
     let clean = plan.forced_negative() == 0;
+    if clean_only && !clean {
+        return None;
+    }
     let mut chain = five::build(&rest, &plan, mode)?;
+    // lemma: peel_left_product
     chain.push(Layer::unit(Kind::Lower, alpha.clone()));
     Some((chain, clean))
 }

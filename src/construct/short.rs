@@ -49,6 +49,7 @@ pub fn two_layers_ul(b: &Blocks) -> Option<Chain> {
     if !e.is_diagonal() {
         return None;
     }
+    // lemma: two_layer_ul_solution
     Some(vec![
         Layer::lower(b.t21.clone(), d),
         Layer::upper(bshift, e.diagonal()),
@@ -135,6 +136,7 @@ pub fn three_layers_ulu(b: &Blocks, n: &Matrix, positive: bool) -> Option<Chain>
     let r = &(&(&b.t11 * n) * &b.t22) - &b.t12;
     let (delta, dd) = diagonal_equivalence(&r, n, positive)?;
     // lemma: ulu_solution (E2 = I, E1 = Delta, Y = T21, Z = N (T22 - D), X = (T11 - Delta) N)
+    // lemma: ulu_solution_unit (that special case, as built here)
     let z = n * &(&b.t22 - &Matrix::from_diagonal(&dd));
     let x = &(&b.t11 - &Matrix::from_diagonal(&delta)) * n;
     Some(vec![

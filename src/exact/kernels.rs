@@ -181,7 +181,13 @@ pub(super) fn inverse(a: &Matrix) -> Result<Matrix, Singular> {
         .into_iter()
         .enumerate()
         .map(|(i, mut row)| {
-            row.extend((0..n).map(|j| if i == j { BigInt::one() } else { BigInt::zero() }));
+            row.extend((0..n).map(|j| {
+                if i == j {
+                    BigInt::one()
+                } else {
+                    BigInt::zero()
+                }
+            }));
             row
         })
         .collect();
@@ -324,7 +330,10 @@ pub fn lu_unit_lower(a: &Matrix) -> Option<(Matrix, Matrix)> {
         }
     }
     // A = diag(r)^-1 A_int = (diag(r)^-1 L_int diag(r)) (diag(r)^-1 U_int).
-    let inv_r: Vec<Q> = ra.iter().map(|r| Q::new(BigInt::one(), r.clone())).collect();
+    let inv_r: Vec<Q> = ra
+        .iter()
+        .map(|r| Q::new(BigInt::one(), r.clone()))
+        .collect();
     let r: Vec<Q> = ra.into_iter().map(Q::from_integer).collect();
     let l = l.scale_rows(&inv_r).scale_cols(&r);
     let u = u.scale_rows(&inv_r);

@@ -98,8 +98,12 @@ impl Matrix {
     /// # Panics
     /// Panics on ragged rows (this is a convenience for tests and examples).
     pub fn from_i64(rows: &[&[i64]]) -> Matrix {
-        Matrix::from_rows(rows.iter().map(|r| r.iter().map(|&x| qi(x)).collect()).collect())
-            .expect("rows must have equal length")
+        Matrix::from_rows(
+            rows.iter()
+                .map(|r| r.iter().map(|&x| qi(x)).collect())
+                .collect(),
+        )
+        .expect("rows must have equal length")
     }
 
     /// Number of rows.
@@ -152,8 +156,9 @@ impl Matrix {
     pub fn block(&self, r0: usize, c0: usize, rows: usize, cols: usize) -> Matrix {
         let mut b = Matrix::zeros(rows, cols);
         for i in 0..rows {
-            b.data[i * cols..(i + 1) * cols]
-                .clone_from_slice(&self.data[(r0 + i) * self.cols + c0..(r0 + i) * self.cols + c0 + cols]);
+            b.data[i * cols..(i + 1) * cols].clone_from_slice(
+                &self.data[(r0 + i) * self.cols + c0..(r0 + i) * self.cols + c0 + cols],
+            );
         }
         b
     }
@@ -215,7 +220,9 @@ impl Matrix {
 
     /// The diagonal entries.
     pub fn diagonal(&self) -> Vec<Q> {
-        (0..self.rows.min(self.cols)).map(|i| self.get(i, i).clone()).collect()
+        (0..self.rows.min(self.cols))
+            .map(|i| self.get(i, i).clone())
+            .collect()
     }
 
     /// `self * x` for a column vector `x`.

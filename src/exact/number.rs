@@ -91,7 +91,10 @@ fn parse_decimal(s: &str) -> Result<Q, NumberError> {
             let exp: i64 = if e_digits.len() > 12 {
                 return Err(NumberError::ExponentTooLarge(s.to_string()));
             } else {
-                e.strip_prefix('+').unwrap_or(e).parse().map_err(|_| bad())?
+                e.strip_prefix('+')
+                    .unwrap_or(e)
+                    .parse()
+                    .map_err(|_| bad())?
             };
             (&s[..i], exp)
         }
@@ -109,7 +112,8 @@ fn parse_decimal(s: &str) -> Result<Q, NumberError> {
     if int_part.is_empty() && frac_part.is_empty() {
         return Err(bad());
     }
-    if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    if !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
     {
         return Err(bad());
     }

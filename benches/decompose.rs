@@ -1,0 +1,82 @@
+//! Benchmark: decompose and check times, layer counts and entry sizes for random
+//! integer matrices with entries in [-9, 9] (seeded), next to the exact inverse of
+//! the same matrix (the natural yardstick for entry size).
+//!
+//! Run: `cargo bench --bench decompose` (n = 8, 16, 32, 64) or
+//! `cargo bench --bench decompose -- 8 16 32 64 128` to choose the sizes.
+//! Prints a Markdown table (the README's table is a copy of one run).
+
+use couplings::construct::rng::Rng;
+use couplings::exact::{Matrix, qi};
+use couplings::{Mode, Options, check, decompose_with};
+use std::time::Instant;
+
+fn random_matrix(n: usize, rng: &mut Rng) -> Matrix {
+    loop {
+        let m = Matrix::from_vec(n, n, (0..n * n).map(|_| qi(rng.range(-9, 9))).collect());
+        if m.det() != qi(0) {
+            return m;
+        }
+    }
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![8, 16, 32, 64]
+    } else {
+        sizes
+    };
+    let mode = if std::env::var("COUPLINGS_BENCH_POSITIVE").is_ok() {
+        Mode::Positive
+    } else {
+        Mode::Signed
+    };
+    println!(
+        "mode: {}, random integer matrices, entries in [-9, 9], seed 1",
+        mode.name()
+    );
+    println!();
+    println!(
+        "| n | decompose (s) | check (s) | layers | max layer entry (bits) | exact inverse (s) | max inverse entry (bits) |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    let mut rng = Rng::new(1);
+    for n in sizes {
+        let mut m = random_matrix(n, &mut rng);
+        if mode == Mode::Positive && m.det() < qi(0) {
+            // Flip the sign of the first row to make det > 0.
+            for j in 0..n {
+                let v = -m.get(0, j).clone();
+                m.set(0, j, v);
+            }
+        }
+        eprintln!("n = {n}: decomposing ...");
+        let t0 = Instant::now();
+        let dec = decompose_with(
+            &m,
+            &Options {
+                mode,
+                ..Options::default()
+            },
+        )
+        .expect("invertible");
+        let t_dec = t0.elapsed().as_secs_f64();
+        eprintln!("n = {n}: checking ...");
+        let t0 = Instant::now();
+        check(&m, &dec).expect("the checker accepts the decomposition");
+        let t_check = t0.elapsed().as_secs_f64();
+        let t0 = Instant::now();
+        let inv = m.inverse().expect("invertible");
+        let t_inv = t0.elapsed().as_secs_f64();
+        println!(
+            "| {n} | {t_dec:.3} | {t_check:.3} | {} | {} | {t_inv:.3} | {} |",
+            dec.len(),
+            dec.max_bits(),
+            inv.max_bits()
+        );
+    }
+}
