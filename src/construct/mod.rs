@@ -207,7 +207,9 @@ pub fn decompose_traced(
     Ok((dec, trace))
 }
 
-fn validate(matrix: &Matrix) -> Result<Split, DecomposeError> {
+/// Checks that `matrix` is a non-empty square matrix of even dimension and
+/// returns the half/half split.
+pub(crate) fn validate(matrix: &Matrix) -> Result<Split, DecomposeError> {
     if matrix.rows() == 0 || matrix.cols() == 0 {
         return Err(DecomposeError::Empty);
     }

@@ -114,22 +114,8 @@ pub fn minimal_depth(t: &Matrix, mode: Mode) -> Result<DepthReport, DecomposeErr
 /// # Errors
 /// `Empty`, `NotSquare`, `UnsupportedSplit` (odd `n`), `Singular`.
 pub fn decide(t: &Matrix, mode: Mode) -> Result<Outcome, DecomposeError> {
-    if t.rows() == 0 || t.cols() == 0 {
-        return Err(DecomposeError::Empty);
-    }
-    if !t.is_square() {
-        return Err(DecomposeError::NotSquare {
-            rows: t.rows(),
-            cols: t.cols(),
-        });
-    }
+    crate::construct::validate(t)?;
     let n = t.rows();
-    if n % 2 == 1 {
-        return Err(DecomposeError::UnsupportedSplit {
-            n,
-            reason: "the depth decision supports the half/half split of even n only".into(),
-        });
-    }
     if let Err(s) = t.inverse() {
         return Err(DecomposeError::Singular { kernel: s.kernel });
     }
