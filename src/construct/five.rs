@@ -265,3 +265,53 @@ pub fn balanced_sign_layers(neg1: &[usize], neg2: &[usize], p: usize, q: usize) 
         .map(|l| l.conjugate_permutation(&i1, &i2))
         .collect()
 }
+
+/// Positive mode, diagonal targets: `T = diag(P1, P2) diag(S1, S2)` with `P` the
+/// absolute values and a balanced sign matrix (as many `-1` in each half) is four
+/// positive layers: the sign layers of [`balanced_sign_layers`] conjugated by
+/// `diag(P1, I)`, with `diag(P1, I)` and `diag(I, P2)` merged into the first and
+/// last of them (lemmas `push_diag_lower`, `push_diag_upper`, `block_diag_four`).
+/// `None` if `T` is not diagonal or its signs are not balanced.
+pub fn balanced_diagonal(t: &Matrix) -> Option<Chain> {
+    if !t.is_diagonal() {
+        return None;
+    }
+    let d = t.rows() / 2;
+    let diag = t.diagonal();
+    let neg1: Vec<usize> = (0..d).filter(|&i| diag[i].is_negative()).collect();
+    let neg2: Vec<usize> = (0..d).filter(|&i| diag[d + i].is_negative()).collect();
+    if neg1.len() != neg2.len() || diag.iter().any(Zero::is_zero) {
+        return None;
+    }
+    let p1: Vec<Q> = diag[..d].iter().map(|x| x.abs()).collect();
+    let p2: Vec<Q> = diag[d..].iter().map(|x| x.abs()).collect();
+    let ones = vec![Q::one(); d];
+    // lemma: push_diag_upper
+    // T = diag(I, P2) (D S D^-1) D with D = diag(P1, I).
+    let mut chain = vec![Layer::scaling(
+        Kind::Upper,
+        crate::layer::Split::new(d, d),
+        p1.clone(),
+    )];
+    if !neg1.is_empty() {
+        chain.extend(
+            balanced_sign_layers(&neg1, &neg2, d, d)
+                .iter()
+                .map(|l| l.conjugate_diagonal(&p1, &ones)),
+        );
+    }
+    chain.push(Layer::scaling(
+        Kind::Lower,
+        crate::layer::Split::new(d, d),
+        p2,
+    ));
+    Some(
+        crate::layer::Decomposition {
+            split: crate::layer::Split::new(d, d),
+            mode: Mode::Positive,
+            layers: chain,
+        }
+        .normalized()
+        .layers,
+    )
+}

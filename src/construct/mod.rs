@@ -306,6 +306,11 @@ fn search(t: &Matrix, t_inv: &Matrix, options: &Options) -> Option<(Chain, Trace
         }
     }
 
+    // Positive mode: diagonal targets with balanced signs take four layers.
+    if positive && let Some(c) = five::balanced_diagonal(t) {
+        return Some((c, trace("balanced signs", Symmetry::Identity, false)));
+    }
+
     // The complete decision for at most three layers (singular blocks included).
     if let Ok(crate::depth::Outcome::Exact { decomposition, .. }) = crate::depth::decide(t, mode) {
         return Some((
