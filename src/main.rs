@@ -14,6 +14,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// From this dimension on, `decompose` reports on standard error that it started
+/// and how long it took.
+const LONG_RUN_N: usize = 32;
+
 /// Exit code for a failed `check` (the layers do not represent the target).
 const EXIT_CHECK_FAILED: u8 = 1;
 /// Exit code for bad input or usage (unreadable files, parse errors, matrices
@@ -168,8 +172,25 @@ impl DecomposeArgs {
             mode: self.mode.into(),
             seed: self.seed,
         };
+        let started = std::time::Instant::now();
+        let long = matrix.rows() >= LONG_RUN_N;
+        if long {
+            eprintln!(
+                "couplings: decomposing a {}x{} matrix exactly; this takes a while \
+                 (about 30 s at n = 64, including the exact verification)...",
+                matrix.rows(),
+                matrix.cols()
+            );
+        }
         let decomposition = couplings::decompose_with(&matrix, &options)
             .map_err(|e| decompose_failure(&self.file, &e))?;
+        if long {
+            eprintln!(
+                "couplings: done in {:.1} s ({} layers, verified exactly)",
+                started.elapsed().as_secs_f64(),
+                decomposition.len()
+            );
+        }
         if let Some(path) = &self.certificate {
             let cert = couplings::certificate::Certificate::with_all_hints(
                 matrix.clone(),
