@@ -273,6 +273,12 @@ pub fn explain_decomposition(
             ));
         }
         "two peels + core" => two_peels_steps(&mut w, &b),
+        "three layers (exact decision)" => w.line(
+            "The closed forms above did not apply directly (a singular off-diagonal block), \
+             and the complete decision for at most three layers (`docs/lower-bounds.md`, \
+             Theorem 2; lemmas in `proofs/depth.proof`) found the product below; it is \
+             verified by the independent checker in section 5.\n",
+        ),
         other => w.line(&format!(
             "(No walkthrough is written for the strategy `{other}`.)\n"
         )),
