@@ -4,6 +4,7 @@
 //! matrices get a certified ">= 4" that the re-checker accepts; the lower-bound
 //! families of `examples/` are certified; tampered certificates are rejected.
 
+use couplings::construct::rng::Rng;
 use couplings::depth::recheck::{
     Certificate, Contradiction, Fact, Shape, ShapeFailure, recheck, recheck_shape,
 };
@@ -11,22 +12,6 @@ use couplings::depth::{Outcome, decide, minimal_depth};
 use couplings::exact::{Matrix, Q, q, qi};
 use couplings::{Layer, Mode, Split, check};
 use num_traits::{Signed, Zero};
-
-/// SplitMix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
-    }
-}
 
 fn small_q(rng: &mut Rng) -> Q {
     q(rng.range(-3, 3), rng.range(1, 2))
@@ -95,7 +80,7 @@ fn product(layers: &[Layer], n: usize) -> Matrix {
 
 fn random_products(mode: Mode, seed: u64, cases: usize) {
     let positive = mode == Mode::Positive;
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut counts = [0usize; 4];
     for case in 0..cases {
         let d = [1usize, 2, 3, 4][case % 4];
@@ -148,7 +133,7 @@ fn random_short_products_positive() {
 fn three_layer_products_with_singular_middle_shift() {
     for mode in [Mode::Signed, Mode::Positive] {
         let positive = mode == Mode::Positive;
-        let mut rng = Rng(7 + positive as u64);
+        let mut rng = Rng::new(7 + positive as u64);
         for case in 0..400 {
             let d = 2 + case % 3;
             let k = rng.range(0, d as i64 - 1) as usize;
@@ -187,7 +172,7 @@ fn dense(rng: &mut Rng, n: usize) -> Matrix {
 
 #[test]
 fn random_dense_matrices_need_at_least_four() {
-    let mut rng = Rng(11);
+    let mut rng = Rng::new(11);
     for (i, n) in [8usize, 8, 8, 10, 10, 12, 16].into_iter().enumerate() {
         let t = dense(&mut rng, n);
         for mode in [Mode::Signed, Mode::Positive] {
@@ -204,7 +189,7 @@ fn random_dense_matrices_need_at_least_four() {
 
 #[test]
 fn report_includes_the_upper_bound() {
-    let mut rng = Rng(5);
+    let mut rng = Rng::new(5);
     let t = dense(&mut rng, 8);
     let report = minimal_depth(&t, Mode::Signed).unwrap();
     assert!(matches!(report.outcome, Outcome::AtLeastFour { .. }));
@@ -352,7 +337,7 @@ fn tampered_certificates_are_rejected() {
 /// certificates, targets that are get decompositions, and the two never mix.
 #[test]
 fn singular_t21_targets_are_decided() {
-    let mut rng = Rng(99);
+    let mut rng = Rng::new(99);
     let mut yes = 0;
     let mut no = 0;
     for case in 0..300 {
@@ -399,7 +384,7 @@ fn singular_t21_targets_are_decided() {
 /// length `decompose` finds.
 #[test]
 fn signed_permutations_are_decided_consistently() {
-    let mut rng = Rng(3);
+    let mut rng = Rng::new(3);
     let mut cases: Vec<Matrix> = Vec::new();
     let perms4 = permutations(4);
     for p in &perms4 {
@@ -519,7 +504,7 @@ fn positive_family(d: usize) -> Matrix {
 /// products; check that on random positive lower layers `L2`.
 #[test]
 fn positive_family_needs_five() {
-    let mut rng = Rng(21);
+    let mut rng = Rng::new(21);
     for n in [4usize, 6, 8] {
         assert_eq!(
             load(&format!("lower_bound_positive_{n}.txt")),
@@ -558,7 +543,7 @@ proptest::proptest! {
     /// proptest-driven seeds for the short-product property (both modes).
     #[test]
     fn prop_short_products_get_at_most_k_layers(seed in proptest::prelude::any::<u64>()) {
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         for mode in [Mode::Signed, Mode::Positive] {
             let positive = mode == Mode::Positive;
             let d = rng.range(1, 4) as usize;

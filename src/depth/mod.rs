@@ -544,37 +544,9 @@ fn ulu(m: &Matrix, positive: bool) -> Result<Vec<Layer>, Fail> {
             .filter(|&k| !pinned.contains_key(&Var::B(k)))
             .collect();
         // G: unit rows e_j (j free), then a basis of the row space of T21 with
-        // the free columns zeroed.
-        let mut g_rows: Vec<Vec<Q>> = free_rows
-            .iter()
-            .map(|&j| {
-                let mut v = vec![Q::zero(); d];
-                v[j] = Q::one();
-                v
-            })
-            .collect();
-        let mut proj = t21.clone();
-        for i in 0..d {
-            for &j in &free_rows {
-                proj.set(i, j, Q::zero());
-            }
-        }
-        g_rows.extend(linalg::row_basis(&proj));
-        let mut f_cols: Vec<Vec<Q>> = free_cols
-            .iter()
-            .map(|&k| {
-                let mut v = vec![Q::zero(); d];
-                v[k] = Q::one();
-                v
-            })
-            .collect();
-        let mut projt = t21.transpose();
-        for i in 0..d {
-            for &k in &free_cols {
-                projt.set(i, k, Q::zero());
-            }
-        }
-        f_cols.extend(linalg::row_basis(&projt));
+        // the free columns zeroed; F likewise from the columns of T21.
+        let g_rows = units_then_basis(&t21, &free_rows);
+        let f_cols = units_then_basis(&t21.transpose(), &free_cols);
         if g_rows.len() != r || f_cols.len() != r {
             return Err(internal("rank factorisation has the wrong size"));
         }
@@ -790,4 +762,27 @@ impl DepthReport {
         }
         s
     }
+}
+
+/// Unit vectors `e_j` for `j` in `free`, followed by a basis of the row space of
+/// `m` with the columns in `free` set to zero (the rows of G, or of F^T, in the
+/// rank factorisation used by the three-layer decision).
+fn units_then_basis(m: &Matrix, free: &[usize]) -> Vec<Vec<Q>> {
+    let d = m.cols();
+    let mut rows: Vec<Vec<Q>> = free
+        .iter()
+        .map(|&j| {
+            let mut v = vec![Q::zero(); d];
+            v[j] = Q::one();
+            v
+        })
+        .collect();
+    let mut proj = m.clone();
+    for i in 0..m.rows() {
+        for &j in free {
+            proj.set(i, j, Q::zero());
+        }
+    }
+    rows.extend(linalg::row_basis(&proj));
+    rows
 }
