@@ -28,5 +28,7 @@ pub mod layer;
 pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};
-pub use construct::{DecomposeError, Decomposition, Mode, Options, decompose, decompose_with};
+pub use construct::{
+    DecomposeError, Decomposition, Mode, Options, Strategy, decompose, decompose_with,
+};
 pub use layer::{Kind, Layer, Split};

@@ -133,6 +133,27 @@ impl From<ModeArg> for Mode {
     }
 }
 
+/// Construction strategy.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum StrategyArg {
+    /// Fewest layers (5 for generic inputs, at most 7 signed / 9 positive).
+    Shallow,
+    /// Small entries, close to the bit size of the inverse; more layers.
+    Balanced,
+    /// Small floating-point condition numbers per layer; more layers.
+    Conditioned,
+}
+
+impl From<StrategyArg> for couplings::Strategy {
+    fn from(s: StrategyArg) -> couplings::Strategy {
+        match s {
+            StrategyArg::Shallow => couplings::Strategy::Shallow,
+            StrategyArg::Balanced => couplings::Strategy::Balanced,
+            StrategyArg::Conditioned => couplings::Strategy::Conditioned,
+        }
+    }
+}
+
 /// Output format.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -156,6 +177,10 @@ struct DecomposeArgs {
     /// Seed for randomised choices (the output is reproducible for a given seed).
     #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
     seed: u64,
+    /// Construction: fewest layers (shallow), small entries (balanced) or small
+    /// condition numbers (conditioned).
+    #[arg(long, value_enum, default_value_t = StrategyArg::Shallow)]
+    strategy: StrategyArg,
     /// Write the result to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -171,6 +196,8 @@ impl DecomposeArgs {
         let options = Options {
             mode: self.mode.into(),
             seed: self.seed,
+            strategy: self.strategy.into(),
+            ..Options::default()
         };
         let started = std::time::Instant::now();
         let long = matrix.rows() >= LONG_RUN_N;
@@ -314,6 +341,9 @@ struct ExplainArgs {
     /// Seed for randomised choices.
     #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
     seed: u64,
+    /// Construction: shallow, balanced or conditioned (see `decompose --help`).
+    #[arg(long, value_enum, default_value_t = StrategyArg::Shallow)]
+    strategy: StrategyArg,
     /// Write the walkthrough to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -325,6 +355,8 @@ impl ExplainArgs {
         let options = Options {
             mode: self.mode.into(),
             seed: self.seed,
+            strategy: self.strategy.into(),
+            ..Options::default()
         };
         let md = couplings::explain::explain(&matrix, &options, &path_name(&self.file))
             .map_err(|e| decompose_failure(&self.file, &e))?;
@@ -477,6 +509,9 @@ fn decompose_failure(path: &Path, error: &DecomposeError) -> Failure {
             "{name}: the matrix is {rows}x{cols}, but only square matrices can be decomposed \
              (every product of coupling layers is square and invertible)"
         )),
+        DecomposeError::UnsupportedStrategy { .. } => {
+            Failure::bad_input(format!("{name}: {error}"))
+        }
         DecomposeError::UnsupportedSplit { n, reason } => Failure::bad_input(format!(
             "{name}: cannot decompose this {n}x{n} matrix: {reason}"
         )),

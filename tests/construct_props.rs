@@ -490,7 +490,7 @@ proptest! {
         let t = &case.t;
         prop_assume!(!t.det().is_zero());
         for (mode, target) in [(Mode::Signed, t.clone()), (Mode::Positive, make_det_positive(t))] {
-            let o = Options { mode, seed };
+            let o = Options { mode, seed, ..Options::default() };
             let (a, ta) = decompose_traced(&target, &o).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let (b, tb) = decompose_traced(&target, &o.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(&a, &b);
@@ -510,6 +510,7 @@ fn same_seed_same_decomposition_across_threads() {
         let o = Options {
             mode: Mode::Signed,
             seed,
+            ..Options::default()
         };
         let reference = decompose_with(&t, &o).unwrap();
         assert_valid(&t, &reference, Mode::Signed);

@@ -16,7 +16,9 @@
 //! evenly and removed by a balanced sign matrix (+2 layers), and shorter
 //! sign-free candidates are preferred. Worst case 9 layers.
 
+pub mod balanced;
 pub mod blocks;
+pub mod conditioned;
 pub mod five;
 pub mod peel;
 pub mod rng;
@@ -36,6 +38,11 @@ pub struct Options {
     pub mode: Mode,
     /// Seed for the randomised choices (output is reproducible for a given seed).
     pub seed: u64,
+    /// Which construction to run (fewest layers by default).
+    pub strategy: Strategy,
+    /// The split `(p, q)` of the coordinates; `None` means the default
+    /// `(floor(n/2), ceil(n/2))`.
+    pub split: Option<Split>,
 }
 
 impl Default for Options {
@@ -43,6 +50,41 @@ impl Default for Options {
         Options {
             mode: Mode::Signed,
             seed: 0x5eed,
+            strategy: Strategy::Shallow,
+            split: None,
+        }
+    }
+}
+
+/// Which construction [`decompose_with`] runs. Every strategy returns an exact
+/// decomposition, verified by multiplication; they trade layer count against
+/// entry size and floating-point conditioning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Strategy {
+    /// Fewest layers (the search described in this module's header).
+    #[default]
+    Shallow,
+    /// Small entries (bit size close to that of the inverse), more layers; see [`balanced`].
+    Balanced,
+    /// Well-conditioned layers for floating-point use, more layers; see [`conditioned`].
+    Conditioned,
+}
+
+impl Strategy {
+    /// Every strategy, in the order of the CLI's help.
+    pub const ALL: [Strategy; 3] = [Strategy::Shallow, Strategy::Balanced, Strategy::Conditioned];
+
+    /// The CLI name (`shallow`, `balanced`, `conditioned`).
+    ///
+    /// # Examples
+    /// ```
+    /// assert_eq!(couplings::construct::Strategy::Balanced.name(), "balanced");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Shallow => "shallow",
+            Strategy::Balanced => "balanced",
+            Strategy::Conditioned => "conditioned",
         }
     }
 }
@@ -58,6 +100,13 @@ pub enum DecomposeError {
         rows: usize,
         /// Number of columns.
         cols: usize,
+    },
+    /// The requested strategy does not handle this input (yet).
+    UnsupportedStrategy {
+        /// The strategy.
+        strategy: Strategy,
+        /// Why, and what to use instead.
+        reason: String,
     },
     /// This dimension or split is not supported yet.
     UnsupportedSplit {
@@ -90,6 +139,13 @@ impl std::fmt::Display for DecomposeError {
                 f,
                 "the matrix is {rows}x{cols}; only square matrices are invertible"
             ),
+            DecomposeError::UnsupportedStrategy { strategy, reason } => {
+                write!(
+                    f,
+                    "strategy '{}' cannot decompose this matrix: {reason}",
+                    strategy.name()
+                )
+            }
             DecomposeError::UnsupportedSplit { n, reason } => {
                 write!(f, "dimension {n} is not supported: {reason}")
             }
@@ -182,8 +238,12 @@ pub fn decompose_traced(
             return Err(DecomposeError::NonPositiveDeterminant { det });
         }
     }
-    let (chain, trace) = search(matrix, &t_inv, options)
-        .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?;
+    let (chain, trace) = match options.strategy {
+        Strategy::Shallow => search(matrix, &t_inv, options)
+            .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
+        Strategy::Balanced => balanced::chain(matrix, &t_inv, options)?,
+        Strategy::Conditioned => conditioned::chain(matrix, &t_inv, options)?,
+    };
     let dec = Decomposition {
         split,
         mode: options.mode,

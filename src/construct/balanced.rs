@@ -1,0 +1,19 @@
+//! Small-entry construction (`Strategy::Balanced`): more layers, entries close to the
+//! bit size of the inverse.
+
+use super::blocks::{Chain, Symmetry};
+use super::{DecomposeError, Options, Strategy, Trace};
+use crate::exact::Matrix;
+
+/// Layers (application order) whose product is `t`, built by the balanced strategy.
+pub(crate) fn chain(
+    _t: &Matrix,
+    _t_inv: &Matrix,
+    _options: &Options,
+) -> Result<(Chain, Trace), DecomposeError> {
+    let _ = Symmetry::Identity;
+    Err(DecomposeError::UnsupportedStrategy {
+        strategy: Strategy::Balanced,
+        reason: "not implemented yet; use the shallow strategy".into(),
+    })
+}
