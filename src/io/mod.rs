@@ -76,10 +76,18 @@
 
 mod json;
 mod matrix;
+mod npy;
+mod safetensors;
+mod tensor;
 mod text;
 
 pub use json::{
     Entry, JsonError, decomposition_from_json, decomposition_to_json, read_decomposition,
 };
 pub use matrix::{ParseError, matrix_to_text, parse_matrix, read_matrix, read_text};
+pub use npy::{npy_bytes_f32, npy_bytes_f64, parse_npy};
+pub use safetensors::{Safetensors, SafetensorsWriter, TensorInfo, parse_safetensors, read_tensor};
+pub use tensor::{
+    DType, InputError, InputFormat, RawTensor, TensorError, f64_to_exact, load_input,
+};
 pub use text::decomposition_to_text;
