@@ -1,6 +1,8 @@
 //! Input and output formats: the plain-text matrix format (read and written
 //! exactly), the JSON layer format (the machine contract other programs rely
-//! on) and the human-readable text rendering of a decomposition. Everything
+//! on), the human-readable text rendering of a decomposition, and float weight
+//! files (`.npy`, safetensors: [`load_input`], converted exactly to dyadic
+//! rationals) plus the safetensors writer used by `couplings export`. Everything
 //! here is exact: numbers are read with [`crate::exact::parse_q`] and written
 //! with [`crate::exact::fmt_q`]; no floating point is involved anywhere.
 //!

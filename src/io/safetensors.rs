@@ -314,7 +314,7 @@ impl SafetensorsWriter {
             header.insert(name.clone(), Value::Object(entry));
         }
         let mut text = Value::Object(header).to_string();
-        while text.len() % 8 != 0 {
+        while !text.len().is_multiple_of(8) {
             text.push(' ');
         }
         let mut out = Vec::with_capacity(8 + text.len() + data.len());
