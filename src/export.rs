@@ -184,6 +184,9 @@ pub struct ExportReport {
     pub f32_max_abs_error: f64,
     /// As `f64_rel_error` for the float32 chain.
     pub f32_rel_error: f64,
+    /// With `--round`: (max abs, relative Frobenius) error of the float64 chain
+    /// against the weight as read before rounding (rounding plus chain error).
+    pub f64_error_vs_unrounded: Option<(f64, f64)>,
     /// SHA-256 of the target's canonical text (as in certificates).
     pub target_sha256: String,
 }
@@ -193,12 +196,21 @@ impl ExportReport {
     pub fn to_text(&self) -> String {
         let conds: Vec<String> = self.conditions.iter().map(|c| format!("{c:.3e}")).collect();
         let worst = self.conditions.iter().cloned().fold(1.0, f64::max);
+        let unrounded = match self.f64_error_vs_unrounded {
+            Some((max, rel)) => format!(
+                "float64 chain vs the weight before rounding: max abs error {}, relative \
+                 (Frobenius) {}\n",
+                fmt_err(max),
+                fmt_err(rel)
+            ),
+            None => String::new(),
+        };
         format!(
             "layers: {}, largest exact entry {} bits\n\
              layer condition numbers (float64 SVD, application order): [{}], worst {worst:.3e}\n\
              float64 chain vs target: max abs error {}, relative (Frobenius) {}\n\
              float32 chain vs target: max abs error {}, relative (Frobenius) {}\n\
-             target sha256 {}\n",
+             {unrounded}target sha256 {}\n",
             self.layers,
             self.max_bits,
             conds.join(", "),
@@ -342,7 +354,9 @@ pub fn export(
     let fig = figures(target, dec);
     let layers = float_layers(dec);
     let t = to_float(target);
-    let (f64_max, f64_rel) = errors(&chain_product(dec, &layers, |v| v), &t);
+    let p64 = chain_product(dec, &layers, |v| v);
+    let (f64_max, f64_rel) = errors(&p64, &t);
+    let vs_unrounded = input.unrounded.map(|u| errors(&p64, &to_float(u)));
     let p32 = chain_product(dec, &layers, |v| v as f32).map(f64::from);
     let (f32_max, f32_rel) = errors(&p32, &t);
     let report = ExportReport {
@@ -353,6 +367,7 @@ pub fn export(
         f64_rel_error: f64_rel,
         f32_max_abs_error: f32_max,
         f32_rel_error: f32_rel,
+        f64_error_vs_unrounded: vs_unrounded,
         target_sha256: crate::certificate::target_hash(target),
     };
 
@@ -431,14 +446,14 @@ pub fn export(
     for (k, v) in meta {
         w.metadata(k, &v);
     }
+    if let Some((max, rel)) = vs_unrounded {
+        w.metadata(
+            "float64_chain_max_abs_error_vs_unrounded",
+            &format!("{max:e}"),
+        );
+        w.metadata("float64_chain_rel_error_vs_unrounded", &format!("{rel:e}"));
+    }
     (w.to_bytes(), report)
-}
-
-/// True when every scale of `dec` is positive (what a log-scale export needs).
-pub fn scales_positive(dec: &Decomposition) -> bool {
-    dec.layers
-        .iter()
-        .all(|l| l.scale.iter().all(|s| s.is_positive()))
 }
 
 #[cfg(test)]

@@ -242,6 +242,18 @@ pub fn read_tensor(bytes: &[u8], name: Option<&str>) -> Result<RawTensor, Tensor
 /// output is deterministic: header keys sorted, the data buffer ordered by
 /// element size (largest first, so every tensor is aligned to its element
 /// size) and then by name, the header padded with spaces to a multiple of 8.
+///
+/// # Examples
+/// ```
+/// use couplings::io::{read_tensor, SafetensorsWriter};
+/// let mut w = SafetensorsWriter::new();
+/// w.add_f32("conv.weight", &[2, 2, 1, 1], &[1.0, 0.0, 0.5, 1.0]);
+/// w.metadata("note", "a 1x1 convolution");
+/// let bytes = w.to_bytes();
+/// assert_eq!(u64::from_le_bytes(bytes[..8].try_into().unwrap()) % 8, 0);
+/// let m = read_tensor(&bytes, None).unwrap().to_matrix().unwrap();
+/// assert_eq!(m.rows(), 2);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct SafetensorsWriter {
     tensors: Vec<(String, DType, Vec<usize>, Vec<u8>)>,

@@ -4,7 +4,7 @@
 //! ([`f64_to_exact`]), the shape rule for 1x1 convolutions
 //! ([`RawTensor::to_matrix`]) and input selection by file extension
 //! ([`InputFormat`], [`load_input`]). The byte formats themselves live in
-//! [`super::npy`] and [`super::safetensors`].
+//! `io/npy.rs` and `io/safetensors.rs`.
 //!
 //! Every finite float is a dyadic rational `m * 2^e`; [`f64_to_exact`] returns
 //! exactly that rational, so "exact" means exact for the stored weights
@@ -16,6 +16,13 @@ use num_traits::FromPrimitive;
 use std::path::{Path, PathBuf};
 
 /// Element type of a stored float tensor.
+///
+/// # Examples
+/// ```
+/// use couplings::io::DType;
+/// assert_eq!(DType::BF16.size(), 2);
+/// assert_eq!(DType::F64.safetensors_name(), "F64");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DType {
     /// IEEE binary16.
