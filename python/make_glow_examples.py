@@ -9,6 +9,10 @@ Writes
   examples/glow_random_rotation_8.npy   float32, shape (8, 8, 1, 1)
   examples/glow_random_rotation_16.npy  float32, shape (16, 16, 1, 1)
   examples/glow_lu_8.npy                float32, shape (8, 8)
+  examples/glow_flow_8.safetensors      a two-step "checkpoint": tensors
+      flow.0.invconv.weight (the rotation, float32 (8, 8, 1, 1)),
+      flow.1.invconv.weight (the LU weight, float32 (8, 8, 1, 1)) and
+      flow.0.actnorm.bias (float32 (8,)); pick one with --tensor NAME
 
 The rotations are initialised as Glow does (Kingma & Dhariwal 2018,
 `w_init = qr(randn(c, c))[0]`), with the sign of one column flipped when the
@@ -21,7 +25,10 @@ then perturbs L, U and log_s with seeded noise, as training would; computed in
 float32 like the model.
 """
 
+import json
 import os
+import struct
+
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -74,6 +81,21 @@ def glow_lu(c, seed):
     return p.astype(f) @ lmat @ umat
 
 
+def write_safetensors(path, tensors, metadata):
+    """A minimal safetensors writer (F32 tensors; header padded to 8 bytes)."""
+    header, blobs, offset = {"__metadata__": metadata}, [], 0
+    for name in sorted(tensors):
+        data = np.ascontiguousarray(tensors[name], dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":"))
+    text += " " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text.encode() + b"".join(blobs))
+
+
 def main():
     out = os.path.join(ROOT, "examples")
     for c in (8, 16):
@@ -82,7 +104,18 @@ def main():
     w = glow_lu(8, seed=2018)
     assert w.dtype == np.float32 and np.linalg.det(w) > 0
     np.save(os.path.join(out, "glow_lu_8.npy"), w)
-    print("wrote examples/glow_random_rotation_{8,16}.npy and examples/glow_lu_8.npy")
+    rot = glow_rotation(8, seed=2018 + 8)
+    write_safetensors(
+        os.path.join(out, "glow_flow_8.safetensors"),
+        {
+            "flow.0.invconv.weight": rot.reshape(8, 8, 1, 1),
+            "flow.1.invconv.weight": w.reshape(8, 8, 1, 1),
+            "flow.0.actnorm.bias": np.linspace(-1, 1, 8, dtype=np.float32),
+        },
+        {"note": "Glow-style invertible 1x1 convolutions (python/make_glow_examples.py)"},
+    )
+    print("wrote examples/glow_random_rotation_{8,16}.npy, examples/glow_lu_8.npy "
+          "and examples/glow_flow_8.safetensors")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ Stated tolerances:
     float64 tensors; e_fwd <= max(10 * reported float32 error, 1e-5) with the
     float32 tensors; the torch module (when torch is installed) agrees with
     numpy to 1e-12.
-  * the bundled Glow weights (examples/*.npy) are exported with and without
+  * the bundled Glow weights (examples/*.npy, and one tensor of
+    examples/glow_flow_8.safetensors chosen with --tensor) are exported with and without
     --round and reported in a table; their float chains from the shallow
     strategy are badly conditioned, so only the every-case checks apply.
 """
@@ -43,7 +44,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from couplings_flow import CouplingChain  # noqa: E402
+from couplings_flow import CouplingChain, read_safetensors  # noqa: E402
 
 
 def read_text_matrix(path):
@@ -56,7 +57,12 @@ def read_text_matrix(path):
     return np.array(rows, dtype=np.float64)
 
 
-def read_weight(path):
+def read_weight(path, extra):
+    if path.endswith(".safetensors"):
+        tensors, _ = read_safetensors(path)
+        w = tensors[extra[extra.index("--tensor") + 1]]
+        c = w.shape[0]
+        return w.reshape(c, c).astype(np.float64)
     if path.endswith(".npy"):
         w = np.load(path)
         c = w.shape[0]
@@ -93,7 +99,7 @@ def run_case(binary, workdir, name, src, mode, extra, strict, rng, failures, row
     export(binary, src, out, mode, extra)
     chain = CouplingChain.load(out)
     meta = chain.metadata
-    w_read = read_weight(src)
+    w_read = read_weight(src, extra)
     target = chain.target
     n = chain.n
 
@@ -201,6 +207,10 @@ def main():
         cases.append((g, src, [], False))
         for d in (1, 2, 3):
             cases.append((f"{g} --round {d}", src, ["--round", str(d)], False))
+
+    # A tensor picked by name from a safetensors "checkpoint".
+    cases.append(("glow_flow_8.safetensors flow.1", os.path.join(ROOT, "examples/glow_flow_8.safetensors"),
+                  ["--tensor", "flow.1.invconv.weight"], False))
 
     failures, rows = [], []
     for name, src, extra, strict in cases:

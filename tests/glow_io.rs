@@ -507,6 +507,26 @@ fn bundled_glow_weights_decompose_exactly() {
 }
 
 #[test]
+fn bundled_safetensors_checkpoint_matches_the_npy_weights() {
+    let ex = root().join("examples");
+    let st = ex.join("glow_flow_8.safetensors");
+    let lu = load_input(&ex.join("glow_lu_8.npy"), InputFormat::Auto, None).unwrap();
+    let rot = load_input(
+        &ex.join("glow_random_rotation_8.npy"),
+        InputFormat::Auto,
+        None,
+    )
+    .unwrap();
+    let get = |name| load_input(&st, InputFormat::Auto, Some(name));
+    assert_eq!(get("flow.1.invconv.weight").unwrap(), lu);
+    assert_eq!(get("flow.0.invconv.weight").unwrap(), rot);
+    assert!(matches!(
+        get("flow.0.actnorm.bias"),
+        Err(InputError::Tensor(TensorError::BadShape { .. }))
+    ));
+}
+
+#[test]
 fn load_input_dispatches_and_reports() {
     let p = tmp("weights.safetensors");
     std::fs::write(&p, two_tensor_file()).unwrap();
