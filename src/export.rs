@@ -175,6 +175,8 @@ pub struct ExportReport {
     pub max_bits: u64,
     /// Per-layer 2-norm condition numbers (nalgebra SVD), application order.
     pub conditions: Vec<f64>,
+    /// Per-layer largest `|entry|` of the float64 layer (shift and scale).
+    pub max_abs_entries: Vec<f64>,
     /// `max |P - T|` for the float64 product `P` of the exported float64 layers
     /// (positive mode: scales `exp(log_scale)`), `T` the target rounded to float64.
     pub f64_max_abs_error: f64,
@@ -208,12 +210,18 @@ impl ExportReport {
         format!(
             "layers: {}, largest exact entry {} bits\n\
              layer condition numbers (float64 SVD, application order): [{}], worst {worst:.3e}\n\
+             layer largest |entry| (float64): [{}]\n\
              float64 chain vs target: max abs error {}, relative (Frobenius) {}\n\
              float32 chain vs target: max abs error {}, relative (Frobenius) {}\n\
              {unrounded}target sha256 {}\n",
             self.layers,
             self.max_bits,
             conds.join(", "),
+            self.max_abs_entries
+                .iter()
+                .map(|v| format!("{v:.3e}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             fmt_err(self.f64_max_abs_error),
             fmt_err(self.f64_rel_error),
             fmt_err(self.f32_max_abs_error),
@@ -363,6 +371,15 @@ pub fn export(
         layers: dec.len(),
         max_bits: fig.max_bits,
         conditions: fig.conditions.clone(),
+        max_abs_entries: layers
+            .iter()
+            .map(|l| {
+                l.shift
+                    .iter()
+                    .chain(&l.scale)
+                    .fold(1.0f64, |a, v| a.max(v.abs()))
+            })
+            .collect(),
         f64_max_abs_error: f64_max,
         f64_rel_error: f64_rel,
         f32_max_abs_error: f32_max,
@@ -438,6 +455,7 @@ pub fn export(
         ),
         ("max_entry_bits", report.max_bits.to_string()),
         ("layer_condition_numbers", list(&report.conditions)),
+        ("layer_max_abs_entries", list(&report.max_abs_entries)),
         ("float64_chain_max_abs_error", format!("{f64_max:e}")),
         ("float64_chain_rel_error", format!("{f64_rel:e}")),
         ("float32_chain_max_abs_error", format!("{f32_max:e}")),
