@@ -56,9 +56,12 @@ const DECOMPOSE_HELP: &str = "\
 Matrix file format: one row per line; entries separated by spaces and/or commas;
 each entry an integer (-12), a fraction (3/4) or a decimal (-1.25, 3e-2), all
 read exactly; '#' starts a comment; blank lines are ignored. Use '-' for stdin.
+Float weights: .npy or .safetensors (--tensor NAME), shape (c, c) or (c, c, 1, 1),
+each float read as the exact rational it denotes; --round D rounds first.
 
 Examples:
   couplings decompose matrix.txt
+  couplings decompose examples/glow_lu_8.npy --round 2
   couplings decompose matrix.txt --mode positive --format json --output layers.json
   printf '0 -1\\n1 0\\n' | couplings decompose -";
 
@@ -172,7 +175,8 @@ enum Format {
 
 #[derive(Args, Debug)]
 struct DecomposeArgs {
-    /// Matrix file (text format, see below); '-' reads standard input.
+    /// Matrix file (text format, see below; or a .npy/.safetensors float weight,
+    /// read exactly); '-' reads standard input.
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// Signed or positive scales.
