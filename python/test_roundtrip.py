@@ -18,8 +18,9 @@ W is read independently of the Rust code (numpy for .npy, fractions for text).
 
 Stated tolerances:
   * every case: e_ld <= 1e-9 * (1 + |log det W|); e_mat agrees with the
-    exporter's reported `float64_chain_rel_error` within a factor 10 (or both
-    are below 1e-14, or both overflow); the `target` tensor equals W (or, with
+    exporter's reported `float64_chain_rel_error` within a factor 100 (or both
+    are below 1e-12, or both exceed 1e100 / overflow; numpy and nalgebra sum
+    in different orders); the `target` tensor equals W (or, with
     --round D, differs from it by at most 10^-D / 2 per entry);
   * "strict" cases (well-conditioned chains: the Cayley rotation and small
     integer matrices): e_fwd, e_inv, e_invW <= 1e-8 and e_mat <= 1e-9 with the
@@ -80,10 +81,10 @@ def consistent(mine, reported):
         return (not np.isfinite(mine) or mine > 1e100) and (
             not np.isfinite(reported) or reported > 1e100
         )
-    if mine <= 1e-14 and reported <= 1e-14:
+    if mine <= 1e-12 and reported <= 1e-12:
         return True
     lo, hi = min(mine, reported), max(mine, reported)
-    return lo > 0 and hi / lo <= 10.0
+    return lo > 0 and hi / lo <= 100.0
 
 
 def export(binary, src, out, mode, extra):
