@@ -23,6 +23,7 @@ pub mod construct;
 pub mod depth;
 pub mod exact;
 pub mod explain;
+pub mod export;
 pub mod io;
 pub mod layer;
 pub mod proof;

@@ -14,6 +14,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod glow_cli;
+use glow_cli::{EXPORT_HELP, ExportArgs, InputArgs, rounding_text};
+
 /// From this dimension on, `decompose` reports on standard error that it started
 /// and how long it took.
 const LONG_RUN_N: usize = 32;
@@ -53,9 +56,12 @@ const DECOMPOSE_HELP: &str = "\
 Matrix file format: one row per line; entries separated by spaces and/or commas;
 each entry an integer (-12), a fraction (3/4) or a decimal (-1.25, 3e-2), all
 read exactly; '#' starts a comment; blank lines are ignored. Use '-' for stdin.
+Float weights: .npy or .safetensors (--tensor NAME), shape (c, c) or (c, c, 1, 1),
+each float read as the exact rational it denotes; --round D rounds first.
 
 Examples:
   couplings decompose matrix.txt
+  couplings decompose examples/glow_lu_8.npy --round 2
   couplings decompose matrix.txt --mode positive --format json --output layers.json
   printf '0 -1\\n1 0\\n' | couplings decompose -";
 
@@ -101,6 +107,9 @@ enum Command {
     /// Decide whether a matrix is a product of 0, 1, 2 or 3 layers, else certify ">= 4".
     #[command(after_help = DEPTH_HELP)]
     Depth(DepthArgs),
+    /// Decompose a weight (.npy, .safetensors or text) exactly and write the layers as float tensors (safetensors).
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
 }
 
 impl Command {
@@ -111,6 +120,7 @@ impl Command {
             Command::Explain(args) => args.run(),
             Command::Prove(args) => args.run(),
             Command::Depth(args) => args.run(),
+            Command::Export(args) => args.run(),
         }
     }
 }
@@ -165,7 +175,8 @@ enum Format {
 
 #[derive(Args, Debug)]
 struct DecomposeArgs {
-    /// Matrix file (text format, see below); '-' reads standard input.
+    /// Matrix file (text format, see below; or a .npy/.safetensors float weight,
+    /// read exactly); '-' reads standard input.
     #[arg(value_name = "FILE")]
     file: PathBuf,
     /// Signed or positive scales.
@@ -188,11 +199,16 @@ struct DecomposeArgs {
     /// docs/certificate.md) to OUT; verify it with `couplings check OUT`.
     #[arg(long, value_name = "OUT")]
     certificate: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 impl DecomposeArgs {
     fn run(self) -> Result<(), Failure> {
-        let matrix = load_matrix(&self.file)?;
+        let (matrix, rounding) = self.input.load(&self.file)?;
+        if let Some((r, _)) = &rounding {
+            eprint!("{}", rounding_text(r));
+        }
         let options = Options {
             mode: self.mode.into(),
             seed: self.seed,
@@ -485,8 +501,18 @@ impl DepthArgs {
 }
 
 fn load_matrix(path: &Path) -> Result<Matrix, Failure> {
-    io::read_matrix(path).map_err(|e| match e {
-        ParseError::Io { .. } => Failure::bad_input(e.to_string()),
+    load_matrix_as(path, io::InputFormat::Auto, None)
+}
+
+/// Loads a matrix from the text format, `.npy` or safetensors (see `glow_cli`).
+fn load_matrix_as(
+    path: &Path,
+    format: io::InputFormat,
+    tensor: Option<&str>,
+) -> Result<Matrix, Failure> {
+    io::load_input(path, format, tensor).map_err(|e| match e {
+        io::InputError::Text(ParseError::Io { .. })
+        | io::InputError::Tensor(io::TensorError::Io { .. }) => Failure::bad_input(e.to_string()),
         _ => Failure::bad_input(format!("{}: {e}", path_name(path))),
     })
 }

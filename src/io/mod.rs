@@ -1,6 +1,8 @@
 //! Input and output formats: the plain-text matrix format (read and written
 //! exactly), the JSON layer format (the machine contract other programs rely
-//! on) and the human-readable text rendering of a decomposition. Everything
+//! on), the human-readable text rendering of a decomposition, and float weight
+//! files (`.npy`, safetensors: [`load_input`], converted exactly to dyadic
+//! rationals) plus the safetensors writer used by `couplings export`. Everything
 //! here is exact: numbers are read with [`crate::exact::parse_q`] and written
 //! with [`crate::exact::fmt_q`]; no floating point is involved anywhere.
 //!
@@ -76,10 +78,18 @@
 
 mod json;
 mod matrix;
+mod npy;
+mod safetensors;
+mod tensor;
 mod text;
 
 pub use json::{
     Entry, JsonError, decomposition_from_json, decomposition_to_json, read_decomposition,
 };
 pub use matrix::{ParseError, matrix_to_text, parse_matrix, read_matrix, read_text};
+pub use npy::{npy_bytes_f32, npy_bytes_f64, parse_npy};
+pub use safetensors::{Safetensors, SafetensorsWriter, TensorInfo, parse_safetensors, read_tensor};
+pub use tensor::{
+    DType, InputError, InputFormat, RawTensor, TensorError, f64_to_exact, load_input,
+};
 pub use text::decomposition_to_text;
