@@ -17,7 +17,7 @@
 //!    sends to the second half are paired with the `k` second-half coordinates
 //!    that `T` sends to the first half. The rotation `R` of the pairs
 //!    (`e_a -> eps e_b`, `e_b -> -eps e_a`) is three unit layers with entries
-//!    `0, +-1` (`// lemma: matching_rotation_ulu`, `matching_rotation_lul`), and
+//!    `0, +-1` (lemmas `matching_rotation_ulu`, `matching_rotation_lul`), and
 //!    `T = D R` (or `T = R D`) with `D = diag(X, Y)` a block-diagonal signed
 //!    permutation.
 //! 2. **Two involution factors**: `X = P1 P2`, `Y = Q1 Q2` with signed
@@ -29,7 +29,8 @@
 //!    proof in the docs).
 //! 3. **One factor in five layers**: for an involution `J` and `B` with
 //!    `B J B^-1 = K`, `diag(J, K) = U(-B^-1) L(B) U((J - I) B^-1) L(-B J) U(J B^-1)`
-//!    (`// lemma: involution_pair_ulu`), or its mirror `LULUL` for `diag(K, J)`.
+//!    (lemma `involution_pair_ulu`), or its mirror `LULUL` for `diag(K, J)`
+//!    (`involution_pair_lul`).
 //!    `B` maps eigenvectors of `J` (`e_i +- s e_j` for a pair, `e_i` for a fixed
 //!    point) to eigenvectors of `K`; it and its inverse have entries in
 //!    `{0, +-1/2, +-1}`, and the side whose involution has more 2-cycles gets the
@@ -737,7 +738,9 @@ fn routed(perm: &[usize], even: bool) -> Result<Vec<Layer>, PermutationError> {
     for (comp, kind) in comps.iter().zip(&forms) {
         product_order.extend(build(comp, *kind, d));
     }
-    // Application order, adjacent layers of one kind merged (merge_lower, merge_upper).
+    // Application order, adjacent layers of one kind merged.
+    // lemma: merge_upper
+    // lemma: merge_lower
     let mut merged: Vec<(Kind, Halves)> = Vec::new();
     for (kind, shift) in product_order.into_iter().rev() {
         match merged.last_mut() {
@@ -799,7 +802,8 @@ fn best_plan(t: &SignedPerm, d: usize) -> Option<(usize, Vec<Component>, Vec<Kin
             }
             let r_inv = r.inverse();
             for rotation_first in [true, false] {
-                // lemma: matching_rotation_ulu (T = D R or T = R D)
+                // T = D R or T = R D, R the rotation of the pairs.
+                // lemma: matching_rotation_ulu
                 let dm = if rotation_first {
                     t.after(&r_inv)
                 } else {
@@ -1011,7 +1015,9 @@ fn build(comp: &Component, kind: Kind, d: usize) -> Vec<(Kind, Halves)> {
             let (b, b_inv) = conjugator(j, k);
             let j_b_inv = b_inv.perm_left(j);
             let (ends, mid) = (kind, kind.other());
-            // lemma: involution_pair_ulu (the L-form by swap_conjugation)
+            // lemma: involution_pair_ulu (U-form)
+            // lemma: involution_pair_lul (L-form)
+            // lemma: pair_eigenvectors (B and B^-1 from the eigenvectors)
             vec![
                 (ends, b_inv.neg()),
                 (mid, b.clone()),
@@ -1048,7 +1054,7 @@ fn build(comp: &Component, kind: Kind, d: usize) -> Vec<(Kind, Halves)> {
 
 /// Replaces the chain `M_K ... M_1` (application order) by one for
 /// `diag(s) M_K ... M_1`, pushing the sign diagonal `s` through the last layers
-/// until a layer absorbs it (`// lemma: push_diag_lower`, `push_diag_upper`).
+/// until a layer of each kind has absorbed its part.
 fn absorb_left(layers: &mut [Layer], s: &[Q], d: usize) -> Result<(), PermutationError> {
     let mut s1: Vec<Q> = s[..d].to_vec();
     let mut s2: Vec<Q> = s[d..].to_vec();
@@ -1057,13 +1063,13 @@ fn absorb_left(layers: &mut [Layer], s: &[Q], d: usize) -> Result<(), Permutatio
             return Ok(());
         }
         match l.kind {
-            // diag(S1, S2) L(A, D) = L(S2 A S1, S2 D) diag(S1, I)
+            // lemma: absorb_diag_lower (S1^-1 = S1 for signs)
             Kind::Lower => {
                 l.shift = l.shift.scale_rows(&s2).scale_cols(&s1);
                 l.scale = l.scale.iter().zip(&s2).map(|(a, b)| a * b).collect();
                 s2 = vec![Q::one(); s2.len()];
             }
-            // diag(S1, S2) U(B, E) = U(S1 B S2, S1 E) diag(I, S2)
+            // lemma: absorb_diag_upper (S2^-1 = S2 for signs)
             Kind::Upper => {
                 l.shift = l.shift.scale_rows(&s1).scale_cols(&s2);
                 l.scale = l.scale.iter().zip(&s1).map(|(a, b)| a * b).collect();
