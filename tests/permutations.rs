@@ -138,3 +138,87 @@ fn timing_probe() {
     }
     eprintln!("decompose+check: {:?}", t.elapsed());
 }
+
+/// Largest `|p|` and `q` over all entries of a decomposition.
+fn max_entry(dec: &Decomposition) -> (u64, u64) {
+    let mut best = (0u64, 0u64);
+    for l in &dec.layers {
+        for x in l.shift.entries().iter().chain(&l.scale) {
+            let p = u64::try_from(x.numer().abs()).unwrap_or(u64::MAX);
+            let q = u64::try_from(x.denom().clone()).unwrap_or(u64::MAX);
+            best = (best.0.max(p), best.1.max(q));
+        }
+    }
+    best
+}
+
+/// Worst layer count, largest (|p|, q) and largest entry bit size of one
+/// construction over a set of permutations (positive mode: the even ones).
+fn survey(
+    perms: &[Vec<usize>],
+    mode: Mode,
+    construction: PermutationConstruction,
+) -> (usize, (u64, u64), u64) {
+    let opts = PermutationOptions { mode, construction };
+    perms
+        .par_iter()
+        .filter(|p| mode == Mode::Signed || is_even(p))
+        .map(|p| {
+            let dec = decompose_permutation_with(p, &opts).unwrap();
+            (dec.len(), max_entry(&dec), dec.max_bits())
+        })
+        .reduce(
+            || (0, (0, 0), 0),
+            |a, b| {
+                (
+                    a.0.max(b.0),
+                    (a.1.0.max(b.1.0), a.1.1.max(b.1.1)),
+                    a.2.max(b.2),
+                )
+            },
+        )
+}
+
+/// Prints the table of `docs/permutations.md`:
+/// `cargo test --release --test permutations table_for_docs -- --ignored --nocapture`.
+/// Exhaustive for n <= 8, else `COUPLINGS_TABLE_SAMPLES` (default 2000 routed,
+/// 200 generic) random permutations with seed 7.
+#[test]
+#[ignore]
+fn table_for_docs() {
+    let samples: usize = std::env::var("COUPLINGS_TABLE_SAMPLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    println!(
+        "| n | perms | routed signed: worst layers | routed positive: worst layers | routed max entry (abs p, q) | generic signed: worst layers | generic positive: worst layers | generic max entry bits |"
+    );
+    println!("|---:|---|---:|---:|---|---:|---:|---:|");
+    for n in [2, 4, 6, 8, 10, 12] {
+        let mut rng = TestRng::new(7);
+        let (perms, generic_perms, how) = if n <= 8 {
+            let all = all_permutations(n);
+            (all.clone(), all, "all".to_string())
+        } else {
+            let routed: Vec<Vec<usize>> = (0..samples).map(|_| rng.permutation(n)).collect();
+            let generic: Vec<Vec<usize>> = routed.iter().take(samples / 10).cloned().collect();
+            let how = format!("{} sampled ({} for generic)", routed.len(), generic.len());
+            (routed, generic, how)
+        };
+        let rs = survey(&perms, Mode::Signed, PermutationConstruction::Routed);
+        let rp = survey(&perms, Mode::Positive, PermutationConstruction::Routed);
+        let gs = survey(&generic_perms, Mode::Signed, PermutationConstruction::Generic);
+        let gp = survey(&generic_perms, Mode::Positive, PermutationConstruction::Generic);
+        let entry = ((rs.1).0.max((rp.1).0), (rs.1).1.max((rp.1).1));
+        println!(
+            "| {n} | {how} | {} | {} | ({}, {}) | {} | {} | {} |",
+            rs.0,
+            rp.0,
+            entry.0,
+            entry.1,
+            gs.0,
+            gp.0,
+            gs.2.max(gp.2)
+        );
+    }
+}
