@@ -28,10 +28,10 @@ pub mod layer;
 pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};
-pub use construct::{
-    DecomposeError, Decomposition, Mode, Options, Strategy, decompose, decompose_with,
-};
 pub use construct::permutation::{
     PermutationError, decompose_permutation, decompose_permutation_with,
+};
+pub use construct::{
+    DecomposeError, Decomposition, Mode, Options, Strategy, decompose, decompose_with,
 };
 pub use layer::{Kind, Layer, Split};

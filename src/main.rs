@@ -168,7 +168,11 @@ enum Format {
 struct DecomposeArgs {
     /// Matrix file (text format, see below); '-' reads standard input. Not
     /// needed with --perm.
-    #[arg(value_name = "FILE", required_unless_present = "perm", conflicts_with = "perm")]
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "perm",
+        conflicts_with = "perm"
+    )]
     file: Option<PathBuf>,
     /// Decompose the permutation matrix with column j equal to e_{perm[j]}: the
     /// 0-based images, e.g. "3 0 1 2" (spaces or commas).
@@ -216,8 +220,8 @@ impl DecomposeArgs {
         use couplings::construct::permutation::{
             PermutationConstruction, PermutationOptions, parse_permutation, permutation_matrix,
         };
-        let perm = parse_permutation(text)
-            .map_err(|e| Failure::bad_input(format!("--perm: {e}")))?;
+        let perm =
+            parse_permutation(text).map_err(|e| Failure::bad_input(format!("--perm: {e}")))?;
         let options = PermutationOptions {
             mode: self.mode.into(),
             construction: match self.perm_construction {
@@ -265,8 +269,8 @@ impl DecomposeArgs {
                 matrix.cols()
             );
         }
-        let decomposition = couplings::decompose_with(matrix, &options)
-            .map_err(|e| decompose_failure(file, &e))?;
+        let decomposition =
+            couplings::decompose_with(matrix, &options).map_err(|e| decompose_failure(file, &e))?;
         if long {
             eprintln!(
                 "couplings: done in {:.1} s ({} layers, verified exactly)",

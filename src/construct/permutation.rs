@@ -333,7 +333,7 @@ pub fn decompose_permutation_with(
         };
         return decompose_with(&target, &opts).map_err(PermutationError::Generic);
     }
-    let layers = routed(perm, even)?;
+    let layers = routed(perm, options.mode)?;
     let dec = Decomposition {
         split: Split::halves(n),
         mode: options.mode,
@@ -392,7 +392,12 @@ fn product_is_permutation(dec: &Decomposition, perm: &[usize]) -> Option<bool> {
         .layers
         .iter()
         .map(|l| {
-            let shift = l.shift.entries().iter().map(int).collect::<Option<Vec<_>>>()?;
+            let shift = l
+                .shift
+                .entries()
+                .iter()
+                .map(int)
+                .collect::<Option<Vec<_>>>()?;
             let scale = l.scale.iter().map(int).collect::<Option<Vec<_>>>()?;
             Some((l.kind, shift, scale))
         })
@@ -424,7 +429,10 @@ fn product_is_permutation(dec: &Decomposition, perm: &[usize]) -> Option<bool> {
             s += 1;
         }
         let one = 1i128.checked_shl(s)?;
-        if w.iter().enumerate().any(|(i, &x)| x != if i == target { one } else { 0 }) {
+        if w.iter()
+            .enumerate()
+            .any(|(i, &x)| x != if i == target { one } else { 0 })
+        {
             return Some(false);
         }
     }
@@ -533,32 +541,36 @@ fn cycles(x: &SignedPerm) -> Vec<Cycle> {
 }
 
 impl Cycle {
-    /// `f_k` for any integer `k`, as (coordinate, sign).
-    fn f(&self, k: i64) -> (usize, i8) {
+    /// `f_k` for any integer `k`, as (coordinate, sign), where `f_{k+m} = eps f_k`.
+    fn f(&self, k: i64, eps: i8) -> (usize, i8) {
         let m = self.coords.len() as i64;
         let (q, r) = k.div_mod_floor(&m);
-        let s = if q % 2 != 0 { self.eps } else { 1 };
+        let s = if q % 2 != 0 { eps } else { 1 };
         (self.coords[r as usize], s * self.delta[r as usize])
     }
 
     /// The reflection `f_k -> sgn * f_{shift - k}` written into `into` (on this
     /// cycle's coordinates).
-    fn reflection(&self, shift: i64, sgn: i8, into: &mut SignedPerm) {
+    fn reflection(&self, shift: i64, sgn: i8, eps: i8, into: &mut SignedPerm) {
         for (k, &c) in self.coords.iter().enumerate() {
             // e_{c_k} = delta_k f_k -> delta_k sgn f_{shift - k}.
-            let (target, s) = self.f(shift - k as i64);
+            let (target, s) = self.f(shift - k as i64, eps);
             into.image[c] = target;
             into.sign[c] = self.delta[k] * sgn * s;
         }
     }
 
-    /// Option `o` of the four factorisations `x|cycle = a b` (`b` acts first):
-    /// `(r1, r0)`, `(-r1, -r0)`, `(r2, r1)`, `(-r2, -r1)` with `r_s: f_k -> f_{s-k}`.
+    /// Option `o` of the factorisations `a b` (`b` acts first) of the cycle:
+    /// `(r1, r0)`, `(-r1, -r0)`, `(r2, r1)`, `(-r2, -r1)` with `r_s: f_k -> f_{s-k}`
+    /// (options 0..4, the product is the cycle); options 4..8 do the same for
+    /// the cycle with its sign `eps` negated (the product then differs from the
+    /// cycle by one sign, which signed mode absorbs).
     fn factor(&self, o: u8, a: &mut SignedPerm, b: &mut SignedPerm) {
-        let (sa, sb) = if o < 2 { (1, 0) } else { (2, 1) };
+        let (sa, sb) = if o & 3 < 2 { (1, 0) } else { (2, 1) };
         let sgn = if o % 2 == 0 { 1 } else { -1 };
-        self.reflection(sa, sgn, a);
-        self.reflection(sb, sgn, b);
+        let eps = if o & 4 == 0 { self.eps } else { -self.eps };
+        self.reflection(sa, sgn, eps, a);
+        self.reflection(sb, sgn, eps, b);
     }
 
     /// `(minus_count(a), minus_count(b))` for option `o`, on this cycle alone.
@@ -577,17 +589,19 @@ struct Reach {
     /// `choice[c][alpha][beta]`: the option of cycle `c` that reaches the state
     /// after cycles `0..=c`, or `u8::MAX`.
     choice: Vec<Vec<Vec<u8>>>,
-    counts: Vec<[(usize, usize); 4]>,
+    counts: Vec<Vec<(usize, usize)>>,
     m: usize,
 }
 
 impl Reach {
-    fn new(x: &SignedPerm) -> Reach {
+    /// `free_signs`: also the options with a negated cycle sign (signed mode).
+    fn new(x: &SignedPerm, free_signs: bool) -> Reach {
         let m = x.len();
         let cycles = cycles(x);
-        let counts: Vec<[(usize, usize); 4]> = cycles
+        let options: u8 = if free_signs { 8 } else { 4 };
+        let counts: Vec<Vec<(usize, usize)>> = cycles
             .iter()
-            .map(|c| [0, 1, 2, 3].map(|o| c.counts(o, m)))
+            .map(|c| (0..options).map(|o| c.counts(o, m)).collect())
             .collect();
         let mut choice = Vec::with_capacity(cycles.len());
         let mut cur = vec![vec![false; m + 1]; m + 1];
@@ -662,6 +676,26 @@ impl Component {
         }
     }
 
+    /// The signed permutation of `2d` points the component multiplies to.
+    fn signed_perm(&self, d: usize) -> SignedPerm {
+        let mut t = SignedPerm::identity(2 * d);
+        match self {
+            Component::Factor { p, q } => {
+                for i in 0..d {
+                    (t.image[i], t.sign[i]) = (p.image[i], p.sign[i]);
+                    (t.image[d + i], t.sign[d + i]) = (d + q.image[i], q.sign[i]);
+                }
+            }
+            Component::Rotation { pairs } => {
+                for &(a, b, e) in pairs {
+                    (t.image[a], t.sign[a]) = (b, e);
+                    (t.image[b], t.sign[b]) = (a, -e);
+                }
+            }
+        }
+        t
+    }
+
     /// Whether the component can be written with end layers of `kind`.
     fn allows(&self, kind: Kind) -> bool {
         match self {
@@ -700,43 +734,25 @@ fn assign_forms(comps: &[Component]) -> Option<(usize, Vec<Kind>)> {
     best
 }
 
-/// The routed construction for a valid permutation of even length; `even` says
-/// whether it is even (else one coordinate is negated first and the flip pushed
-/// into a scale at the end).
-fn routed(perm: &[usize], even: bool) -> Result<Vec<Layer>, PermutationError> {
+/// The routed construction for a valid permutation of even length (odd
+/// permutations only in signed mode). In signed mode the product of the plan
+/// may differ from the target by a sign diagonal `S` (cycle signs chosen
+/// freely); `S` is pushed into the scales of the last layers at the end.
+fn routed(perm: &[usize], mode: Mode) -> Result<Vec<Layer>, PermutationError> {
     let n = perm.len();
     let d = n / 2;
     let target = SignedPerm {
         image: perm.to_vec(),
         sign: vec![1; n],
     };
-    // Odd: T = S P with S negating coordinate `flip` (det T = +1), P = S T.
-    let flips: Vec<usize> = if even { vec![] } else { vec![0, d] };
-    let mut best: Option<(usize, Vec<Component>, Vec<Kind>, Option<usize>)> = None;
-    let candidates: Vec<Option<usize>> = if even {
-        vec![None]
-    } else {
-        flips.iter().map(|&f| Some(f)).collect()
-    };
-    for flip in candidates {
-        let mut t = target.clone();
-        if let Some(f) = flip {
-            // Row f negated: the column i with image f gets sign -1.
-            let col = perm.iter().position(|&x| x == f).expect("valid permutation");
-            t.sign[col] = -1;
-        }
-        if let Some((count, comps, forms)) = best_plan(&t, d)
-            && best.as_ref().is_none_or(|b| count < b.0)
-        {
-            best = Some((count, comps, forms, flip));
-        }
-    }
-    let (_, comps, forms, flip) = best.ok_or_else(|| {
+    let (_, comps, forms) = best_plan(&target, d, mode == Mode::Signed).ok_or_else(|| {
         PermutationError::Internal("no routed plan found (the proof says one exists)".into())
     })?;
     let mut product_order: Vec<(Kind, Halves)> = Vec::new();
+    let mut plan_product = SignedPerm::identity(n);
     for (comp, kind) in comps.iter().zip(&forms) {
         product_order.extend(build(comp, *kind, d));
+        plan_product = plan_product.after(&comp.signed_perm(d));
     }
     // Application order, adjacent layers of one kind merged.
     // lemma: merge_upper
@@ -755,22 +771,31 @@ fn routed(perm: &[usize], even: bool) -> Result<Vec<Layer>, PermutationError> {
             _ => merged.push((kind, shift)),
         }
     }
-    let product_order: Vec<Layer> = merged
+    let mut layers: Vec<Layer> = merged
         .iter()
         .map(|(k, h)| Layer::unit(*k, h.to_matrix()))
         .collect();
-    let mut layers = product_order;
-    if let Some(f) = flip {
-        let mut s = vec![Q::one(); n];
-        s[f] = -Q::one();
-        absorb_left(&mut layers, &s, d)?;
+    // S = P T'^-1 must be a sign diagonal (the identity in positive mode).
+    let s = target.after(&plan_product.inverse());
+    if (0..n).any(|i| s.image[i] != i) || (mode == Mode::Positive && !s.is_identity()) {
+        return Err(PermutationError::Internal(
+            "the routed plan does not multiply to the permutation up to signs".into(),
+        ));
+    }
+    if !s.is_identity() {
+        let signs: Vec<Q> = s.sign.iter().map(|&x| qi(i64::from(x))).collect();
+        absorb_left(&mut layers, &signs, d)?;
     }
     Ok(layers)
 }
 
 /// The shortest plan over the variants for a signed permutation `t` of `2d`
 /// points with `det t = 1`.
-fn best_plan(t: &SignedPerm, d: usize) -> Option<(usize, Vec<Component>, Vec<Kind>)> {
+fn best_plan(
+    t: &SignedPerm,
+    d: usize,
+    free_signs: bool,
+) -> Option<(usize, Vec<Component>, Vec<Kind>)> {
     let n = 2 * d;
     let from: Vec<usize> = (0..d).filter(|&a| t.image[a] >= d).collect();
     let to: Vec<usize> = (d..n).filter(|&b| t.image[b] < d).collect();
@@ -812,8 +837,8 @@ fn best_plan(t: &SignedPerm, d: usize) -> Option<(usize, Vec<Component>, Vec<Kin
                 let Some((x, y)) = halves(&dm, d) else {
                     continue;
                 };
-                let rx = Reach::new(&x);
-                let ry = Reach::new(&y);
+                let rx = Reach::new(&x, free_signs);
+                let ry = Reach::new(&y, free_signs);
                 for a in 0..=d {
                     for b in 0..=d {
                         if !(rx.reachable(a, b) && ry.reachable(a, b)) {
@@ -929,7 +954,12 @@ impl Halves {
     fn sub(&self, other: &Halves) -> Halves {
         Halves {
             m: self.m,
-            twice: self.twice.iter().zip(&other.twice).map(|(a, b)| a - b).collect(),
+            twice: self
+                .twice
+                .iter()
+                .zip(&other.twice)
+                .map(|(a, b)| a - b)
+                .collect(),
         }
     }
 
