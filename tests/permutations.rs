@@ -166,7 +166,8 @@ fn survey(
 }
 
 /// Prints the table of `docs/permutations.md`:
-/// `cargo test --release --test permutations table_for_docs -- --ignored --nocapture`.
+/// `cargo test --test permutations table_for_docs -- --ignored --nocapture` (the test
+/// profile is optimised).
 /// Exhaustive for n <= 8, else `COUPLINGS_TABLE_SAMPLES` (default 2000 routed,
 /// 200 generic) random permutations with seed 7.
 #[test]

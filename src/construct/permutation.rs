@@ -567,7 +567,7 @@ impl Cycle {
     /// cycle by one sign, which signed mode absorbs).
     fn factor(&self, o: u8, a: &mut SignedPerm, b: &mut SignedPerm) {
         let (sa, sb) = if o & 3 < 2 { (1, 0) } else { (2, 1) };
-        let sgn = if o % 2 == 0 { 1 } else { -1 };
+        let sgn = if o.is_multiple_of(2) { 1 } else { -1 };
         let eps = if o & 4 == 0 { self.eps } else { -self.eps };
         self.reflection(sa, sgn, eps, a);
         self.reflection(sb, sgn, eps, b);
@@ -757,18 +757,26 @@ fn routed(perm: &[usize], mode: Mode) -> Result<Vec<Layer>, PermutationError> {
     // Application order, adjacent layers of one kind merged.
     // lemma: merge_upper
     // lemma: merge_lower
+    // Only end layers of components meet, so merged entries stay within +-2. A
+    // merged layer that vanishes is dropped, and its two neighbours (interior
+    // layers) are then left unmerged: their sum could leave the entry bound.
     let mut merged: Vec<(Kind, Halves)> = Vec::new();
+    let mut may_merge = true;
     for (kind, shift) in product_order.into_iter().rev() {
         match merged.last_mut() {
-            Some((k, s)) if *k == kind => {
+            Some((k, s)) if *k == kind && may_merge => {
                 for (x, y) in s.twice.iter_mut().zip(&shift.twice) {
                     *x += y;
                 }
                 if s.twice.iter().all(|&x| x == 0) {
                     merged.pop();
+                    may_merge = false;
                 }
             }
-            _ => merged.push((kind, shift)),
+            _ => {
+                merged.push((kind, shift));
+                may_merge = true;
+            }
         }
     }
     let mut layers: Vec<Layer> = merged
