@@ -29,7 +29,8 @@ pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};
 pub use construct::permutation::{
-    PermutationError, decompose_permutation, decompose_permutation_with,
+    PermutationConstruction, PermutationError, PermutationOptions, decompose_permutation,
+    decompose_permutation_with,
 };
 pub use construct::{
     DecomposeError, Decomposition, Mode, Options, Strategy, decompose, decompose_with,
