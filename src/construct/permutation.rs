@@ -2,16 +2,17 @@
 //! *routed* construction; `docs/permutations.md` has the proofs and the table).
 //!
 //! Every layer entry is `p/q` with `|p| <= 2` and `q <= 2`, every scale is `1`
-//! (signed mode adds one `-1` scale for an odd permutation), and the number of
+//! in positive mode and `+-1` in signed mode, and the number of
 //! layers is at most 12 for every permutation of every even `n = 2d`, in both
 //! modes (positive mode: the even permutations, exactly those with `det = +1`).
 //! The generic shallow search ([`super::decompose_with`]) gives at most 7 (signed)
 //! or 9 (positive) layers, with much larger entries; both stay available
 //! ([`PermutationConstruction`]).
 //!
-//! The construction, for a signed permutation matrix `T` with `det T = 1`
-//! (`T = P_sigma`, or `P_sigma` with one coordinate negated when `sigma` is odd in
-//! signed mode; the flip is pushed into one scale at the end):
+//! The construction, for the permutation matrix `T = P_sigma` (in signed mode up
+//! to a sign diagonal `S`, chosen freely through the cycle signs of step 2 and
+//! pushed into the scales of the last two layers at the end; this is also how
+//! odd permutations are done):
 //!
 //! 1. **Exchange** (three-stage routing): the `k` first-half coordinates that `T`
 //!    sends to the second half are paired with the `k` second-half coordinates
@@ -25,8 +26,9 @@
 //!    `-1` eigenvalues. Each signed cycle is a product of two reflections of a
 //!    (2m)-gon; negating both reflections or swapping their order gives four
 //!    choices per cycle, and a small dynamic programme over the cycles of `X` and
-//!    of `Y` finds matching counts (they always exist because `det X = det Y`;
-//!    proof in the docs).
+//!    of `Y` finds matching counts (they always exist when `det X = det Y`,
+//!    which holds in positive mode and can be arranged in signed mode by
+//!    negating a cycle; proof in the docs).
 //! 3. **One factor in five layers**: for an involution `J` and `B` with
 //!    `B J B^-1 = K`, `diag(J, K) = U(-B^-1) L(B) U((J - I) B^-1) L(-B J) U(J B^-1)`
 //!    (lemma `involution_pair_ulu`), or its mirror `LULUL` for `diag(K, J)`
