@@ -40,7 +40,7 @@
 //! 4. Factors and rotation are concatenated; adjacent layers of one kind merge
 //!    (integer ends, sums within `+-2`). `5 + 5 + 3 - 1 = 12` in the worst case.
 //!
-//! A handful of variants (rotation directions, order of the pairing, rotation
+//! A handful of variants (rotation directions, four pairings, rotation
 //! first or last, the matching counts) are scored by their layer count before
 //! any matrix is built; the best is built and verified by exact multiplication.
 
@@ -816,15 +816,43 @@ fn best_plan(
         vec![-1; k],
         (0..k).map(|i| if i % 2 == 0 { 1 } else { -1 }).collect(),
     ];
-    for reversed in [false, true] {
-        let mut to = to.clone();
-        if reversed {
-            to.reverse();
+    // Pairings of `from` with `to`: in order, reversed, and two that prefer
+    // partners making fixed points of X (b = T^-1(a)) or of Y (b = T(a)).
+    let inv = t.inverse();
+    let prefer = |partner: &dyn Fn(usize) -> usize| -> Vec<usize> {
+        let mut used = vec![false; n];
+        let mut chosen: Vec<Option<usize>> = from
+            .iter()
+            .map(|&a| {
+                let b = partner(a);
+                (b >= d && to.contains(&b) && !used[b]).then(|| {
+                    used[b] = true;
+                    b
+                })
+            })
+            .collect();
+        let mut rest = to.iter().filter(|&&b| !used[b]);
+        for c in chosen.iter_mut() {
+            if c.is_none() {
+                *c = rest.next().copied();
+            }
         }
+        chosen
+            .into_iter()
+            .map(|c| c.expect("equally many"))
+            .collect()
+    };
+    let pairings: Vec<Vec<usize>> = vec![
+        to.clone(),
+        to.iter().rev().copied().collect(),
+        prefer(&|a| inv.image[a]),
+        prefer(&|a| t.image[a]),
+    ];
+    for to in &pairings {
         for dirs in &directions {
             let pairs: Vec<(usize, usize, i8)> = from
                 .iter()
-                .zip(&to)
+                .zip(to)
                 .zip(dirs)
                 .map(|((&a, &b), &e)| (a, b, e))
                 .collect();
