@@ -29,6 +29,10 @@ pub mod layer;
 pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};
+pub use construct::permutation::{
+    PermutationConstruction, PermutationError, PermutationOptions, decompose_permutation,
+    decompose_permutation_with,
+};
 pub use construct::{
     DecomposeError, Decomposition, Mode, Options, Strategy, decompose, decompose_with,
 };

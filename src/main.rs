@@ -63,7 +63,8 @@ Examples:
   couplings decompose matrix.txt
   couplings decompose examples/glow_lu_8.npy --round 2
   couplings decompose matrix.txt --mode positive --format json --output layers.json
-  printf '0 -1\\n1 0\\n' | couplings decompose -";
+  printf '0 -1\\n1 0\\n' | couplings decompose -
+  couplings decompose --perm \"3 0 1 2\"     # the permutation e_j -> e_perm[j]";
 
 const CHECK_HELP: &str = "\
 Exits 0 and prints 'ok: K layers, product equals the target' when the layers are
@@ -176,9 +177,21 @@ enum Format {
 #[derive(Args, Debug)]
 struct DecomposeArgs {
     /// Matrix file (text format, see below; or a .npy/.safetensors float weight,
-    /// read exactly); '-' reads standard input.
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
+    /// read exactly); '-' reads standard input. Not needed with --perm.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "perm",
+        conflicts_with = "perm"
+    )]
+    file: Option<PathBuf>,
+    /// Decompose the permutation matrix with column j equal to e_{perm[j]}: the
+    /// 0-based images, e.g. "3 0 1 2" (spaces or commas).
+    #[arg(long, value_name = "IMAGES")]
+    perm: Option<String>,
+    /// With --perm: routed (small entries |p| <= 2, q <= 2, at most 12 layers)
+    /// or generic (the shallow search: fewer layers, large entries).
+    #[arg(long, value_enum, default_value_t = PermConstructionArg::Routed, requires = "perm")]
+    perm_construction: PermConstructionArg,
     /// Signed or positive scales.
     #[arg(long, value_enum, default_value_t = ModeArg::Signed)]
     mode: ModeArg,
@@ -203,12 +216,58 @@ struct DecomposeArgs {
     input: InputArgs,
 }
 
+/// Construction for `--perm`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum PermConstructionArg {
+    /// Small entries (|p| <= 2, q <= 2), at most 12 layers (docs/permutations.md).
+    Routed,
+    /// The generic shallow search (at most 7 signed / 9 positive layers, large entries).
+    Generic,
+}
+
 impl DecomposeArgs {
+    /// `--perm`: parse, decompose with the permutation construction, and return
+    /// the target matrix with the result.
+    fn decompose_perm(&self, text: &str) -> Result<(Matrix, Decomposition), Failure> {
+        use couplings::construct::permutation::{
+            PermutationConstruction, PermutationOptions, parse_permutation, permutation_matrix,
+        };
+        let perm =
+            parse_permutation(text).map_err(|e| Failure::bad_input(format!("--perm: {e}")))?;
+        let options = PermutationOptions {
+            mode: self.mode.into(),
+            construction: match self.perm_construction {
+                PermConstructionArg::Routed => PermutationConstruction::Routed,
+                PermConstructionArg::Generic => PermutationConstruction::Generic,
+            },
+        };
+        let dec = couplings::decompose_permutation_with(&perm, &options).map_err(|e| match e {
+            couplings::PermutationError::Internal(_) => Failure {
+                code: EXIT_INTERNAL,
+                message: format!("--perm: {e} (a bug; please report it with the input)"),
+            },
+            _ => Failure::bad_input(format!("--perm: {e}")),
+        })?;
+        Ok((permutation_matrix(&perm), dec))
+    }
+
     fn run(self) -> Result<(), Failure> {
-        let (matrix, rounding) = self.input.load(&self.file)?;
-        if let Some((r, _)) = &rounding {
-            eprint!("{}", rounding_text(r));
-        }
+        let (matrix, decomposition) = match (&self.perm, &self.file) {
+            (Some(text), _) => self.decompose_perm(text)?,
+            (None, Some(file)) => {
+                let (matrix, rounding) = self.input.load(file)?;
+                if let Some((r, _)) = &rounding {
+                    eprint!("{}", rounding_text(r));
+                }
+                let decomposition = self.decompose_file(&matrix, file)?;
+                (matrix, decomposition)
+            }
+            (None, None) => return Err(Failure::bad_input("give a matrix FILE or --perm")),
+        };
+        self.finish(&matrix, &decomposition)
+    }
+
+    fn decompose_file(&self, matrix: &Matrix, file: &Path) -> Result<Decomposition, Failure> {
         let options = Options {
             mode: self.mode.into(),
             seed: self.seed,
@@ -225,8 +284,8 @@ impl DecomposeArgs {
                 matrix.cols()
             );
         }
-        let decomposition = couplings::decompose_with(&matrix, &options)
-            .map_err(|e| decompose_failure(&self.file, &e))?;
+        let decomposition =
+            couplings::decompose_with(matrix, &options).map_err(|e| decompose_failure(file, &e))?;
         if long {
             eprintln!(
                 "couplings: done in {:.1} s ({} layers, verified exactly)",
@@ -234,6 +293,10 @@ impl DecomposeArgs {
                 decomposition.len()
             );
         }
+        Ok(decomposition)
+    }
+
+    fn finish(&self, matrix: &Matrix, decomposition: &Decomposition) -> Result<(), Failure> {
         if let Some(path) = &self.certificate {
             let cert = couplings::certificate::Certificate::with_all_hints(
                 matrix.clone(),
@@ -241,9 +304,9 @@ impl DecomposeArgs {
             );
             emit(&couplings::certificate::to_text(&cert), Some(path))?;
         }
-        let mut rendered = render(&decomposition, self.format);
+        let mut rendered = render(decomposition, self.format);
         if self.format == Format::Text {
-            rendered.push_str(&figures_text(&matrix, &decomposition));
+            rendered.push_str(&figures_text(matrix, decomposition));
         }
         emit(&rendered, self.output.as_deref())
     }

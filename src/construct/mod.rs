@@ -21,6 +21,7 @@ pub mod blocks;
 pub mod conditioned;
 pub mod five;
 pub mod peel;
+pub mod permutation;
 pub mod rng;
 pub mod short;
 
