@@ -23,8 +23,10 @@ pub mod construct;
 pub mod depth;
 pub mod exact;
 pub mod explain;
+pub mod explain_split;
 pub mod io;
 pub mod layer;
+pub mod mask;
 pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};
