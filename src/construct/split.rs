@@ -215,11 +215,11 @@ fn embed_window(l: &Layer, p: usize, q: usize) -> Layer {
         Kind::Lower => {
             let mut a = Matrix::zeros(q, p);
             let mut d = vec![Q::one(); q];
-            for i in 0..p {
+            for (i, s) in l.scale.iter().enumerate() {
                 for j in 0..p {
                     a.set(i, j, l.shift.get(i, j).clone());
                 }
-                d[i] = l.scale[i].clone();
+                d[i] = s.clone();
             }
             Layer::lower(a, d)
         }
@@ -330,7 +330,7 @@ fn chunk_pivots(s: &Matrix, parts: &[Range<usize>]) -> Option<Matrix> {
     let q = s.rows();
     let mut w = Matrix::identity(q);
     let mut m = s.clone();
-    for (j, part) in parts.iter().enumerate().take(parts.len().saturating_sub(1)) {
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
         let width = part.end;
         let restrict = |i: usize, m: &Matrix| m.row(i)[..width].to_vec();
         let fixed: Vec<Vec<Q>> = (0..part.start).map(|i| restrict(i, &m)).collect();
@@ -350,7 +350,6 @@ fn chunk_pivots(s: &Matrix, parts: &[Range<usize>]) -> Option<Matrix> {
                 m.set(row, c, v);
             }
         }
-        let _ = j;
     }
     Some(w)
 }
