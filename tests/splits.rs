@@ -447,3 +447,106 @@ fn quickcheck_all_splits_up_to_n10() {
         .tests(48)
         .quickcheck(prop as fn(SplitCase) -> bool);
 }
+
+// ---------------------------------------------------------------------------
+// Command line: --split, --mask, check and explain for unequal splits.
+// ---------------------------------------------------------------------------
+
+const BIN: &str = env!("CARGO_BIN_EXE_couplings");
+
+fn run(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("couplings-splits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn cli_split_and_mask_round_trip_through_check() {
+    let m = temp_file(
+        "m5.txt",
+        "0 1 0 0 0\n0 0 2 0 0\n1 0 0 0 1\n0 0 0 1 0\n0 3 0 1 1\n",
+    );
+    let m = m.to_str().unwrap();
+    for extra in [
+        vec!["--split", "1"],
+        vec!["--split", "4"],
+        vec!["--mask", "0 2"],
+        vec!["--mask", "4,1,3"],
+        vec!["--mask", "0 1"],
+    ] {
+        let json = temp_file("layers.json", "");
+        let mut args = vec![
+            "decompose",
+            m,
+            "--format",
+            "json",
+            "--output",
+            json.to_str().unwrap(),
+        ];
+        args.extend(&extra);
+        let out = run(&args);
+        assert!(
+            out.status.success(),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&json).unwrap();
+        let non_prefix = extra[0] == "--mask" && extra[1] != "0 1";
+        assert_eq!(text.contains("\"mask\""), non_prefix, "{extra:?}: {text}");
+        let out = run(&["check", m, "--layers", json.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = run(&["explain", m]
+            .iter()
+            .copied()
+            .chain(extra.iter().copied())
+            .collect::<Vec<_>>());
+        assert!(out.status.success(), "explain {extra:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Verified by the independent checker")
+        );
+    }
+    // Text output states the mask.
+    let out = run(&["decompose", m, "--mask", "1 3"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("mask: first part = coordinates [1, 3]")
+    );
+}
+
+#[test]
+fn cli_bad_splits_and_masks_exit_2_naming_the_problem() {
+    let m = temp_file("m3.txt", "0 1 0\n0 0 1\n1 0 0\n");
+    let m = m.to_str().unwrap();
+    for (args, needle) in [
+        (vec!["--mask", "0 3"], "coordinate 3 is out of range"),
+        (vec!["--mask", "2 2"], "coordinate 2 is listed twice"),
+        (vec!["--mask", ""], "the mask is empty"),
+        (vec!["--mask", "0 1 2"], "lists all 3 coordinates"),
+        (vec!["--mask", "a"], "`a` is not a coordinate index"),
+        (vec!["--split", "0"], "split (0, 3) does not fit"),
+        (vec!["--split", "3"], "split (3, 0) does not fit"),
+    ] {
+        let mut all = vec!["decompose", m];
+        all.extend(&args);
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let one = temp_file("one.txt", "5\n");
+    let out = run(&["decompose", one.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("n must be at least 2"));
+}

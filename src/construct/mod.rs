@@ -15,6 +15,10 @@
 //! Positive mode: the same, where the core's forced negative signs are split
 //! evenly and removed by a balanced sign matrix (+2 layers), and shorter
 //! sign-free candidates are preferred. Worst case 9 layers.
+//!
+//! Unequal splits `(p, q)`, `p != q` (odd `n` by default, or `Options::split`):
+//! the hub construction of [`split`] (`docs/splits.md`), at most
+//! `4 ceil(max/min) + 8` layers signed and `+ 10` positive.
 
 pub mod balanced;
 pub mod blocks;
@@ -177,7 +181,7 @@ impl std::error::Error for DecomposeError {}
 pub struct Trace {
     /// Short name of the construction (`"identity"`, `"one layer"`, `"two layers"`,
     /// `"three layers"`, `"three layers (exact decision)"`, `"five-layer core"`, `"left peel + core"`,
-    /// `"random peel + core"`, `"two peels + core"`).
+    /// `"random peel + core"`, `"two peels + core"`, `"hub chain (unequal split)"`).
     pub strategy: &'static str,
     /// The symmetry under which the construction ran.
     pub symmetry: Symmetry,

@@ -67,7 +67,7 @@ fn window_bound(mode: Mode) -> usize {
 /// # Examples
 /// ```
 /// use couplings::{Split, construct::split::counting_lower_bound};
-/// assert_eq!(counting_lower_bound(Split::new(2, 2)), 4);
+/// assert_eq!(counting_lower_bound(Split::new(2, 2)), 3);
 /// assert_eq!(counting_lower_bound(Split::new(1, 15)), 11);
 /// ```
 pub fn counting_lower_bound(split: Split) -> usize {
