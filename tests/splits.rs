@@ -550,3 +550,19 @@ fn cli_bad_splits_and_masks_exit_2_naming_the_problem() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("n must be at least 2"));
 }
+
+/// Unequal splits with a large smaller part at n = 32 (the proptest above keeps
+/// the smaller part <= 4 for speed): permutations and block-diagonal targets.
+#[test]
+fn large_smaller_part_at_n32() {
+    let n = 32;
+    for (p, family, mode) in [
+        (12, 1, Mode::Signed),
+        (20, 1, Mode::Positive),
+        (15, 2, Mode::Signed),
+        (11, 3, Mode::Signed),
+    ] {
+        let t = target(p as u64, family, n, p, mode == Mode::Positive);
+        verify(&t, Split::new(p, n - p), mode).unwrap();
+    }
+}
