@@ -566,3 +566,21 @@ fn large_smaller_part_at_n32() {
         verify(&t, Split::new(p, n - p), mode).unwrap();
     }
 }
+
+#[test]
+fn certificates_and_json_carry_unequal_splits() {
+    for (n, p) in [(3, 1), (5, 3), (7, 2)] {
+        let t = target(n as u64, 0, n, p, false);
+        let dec = decompose_with(&t, &options(Split::new(p, n - p), Mode::Signed)).unwrap();
+        let cert = couplings::certificate::Certificate::with_all_hints(t.clone(), dec.clone());
+        let text = couplings::certificate::to_text(&cert);
+        let verified = couplings::certificate::verify_text(&text).unwrap();
+        assert_eq!(verified.split, Split::new(p, n - p));
+        let json = couplings::io::decomposition_to_json(&dec);
+        assert_eq!(couplings::io::decomposition_from_json(&json).unwrap(), dec);
+        let md = couplings::explain::explain(&t, &options(Split::new(p, n - p), Mode::Signed), "t")
+            .unwrap();
+        assert!(md.contains(&format!("split ({p}, {})", n - p)), "{md}");
+        assert!(!md.contains("REJECTED"));
+    }
+}
