@@ -107,7 +107,29 @@ fn ordered(split: Split) -> (usize, usize) {
 /// Layers (application order) of split `split` whose product is `t`, for
 /// `p != q`; `t` is invertible (and `det t > 0` in positive mode). The caller
 /// verifies the product.
+///
+/// The construction runs on `t` and on `t^-1` (whose chain, reversed and
+/// inverted, is one for `t`); the shorter result is kept. Both obey the bound.
 pub(crate) fn chain(t: &Matrix, split: Split, options: &Options) -> Result<Chain, DecomposeError> {
+    let direct = oriented_chain(t, split, options)?;
+    let Ok(t_inv) = t.inverse() else {
+        return Ok(direct);
+    };
+    // lemma: chain_inverse
+    let Ok(via_inverse) = oriented_chain(&t_inv, split, options).map(super::blocks::invert_chain)
+    else {
+        return Ok(direct);
+    };
+    let len = |c: &Chain| super::merged_len(c);
+    Ok(if len(&via_inverse) < len(&direct) {
+        via_inverse
+    } else {
+        direct
+    })
+}
+
+/// The construction on `t` itself (block swap first when `p > q`).
+fn oriented_chain(t: &Matrix, split: Split, options: &Options) -> Result<Chain, DecomposeError> {
     let (p, q) = (split.first, split.second);
     if p <= q {
         return hub_chain(t, p, q, options);
