@@ -327,12 +327,16 @@ impl CheckArgs {
                 let split = decomposition.split;
                 emit(
                     &format!(
-                        "ok: {k} {}, product equals the target (n = {}, split ({}, {}), {} mode)\n",
+                        "ok: {k} {}, product equals the target (n = {}, split ({}, {}), {} mode){}\n",
                         if k == 1 { "layer" } else { "layers" },
                         split.n(),
                         split.first,
                         split.second,
-                        decomposition.mode.name()
+                        decomposition.mode.name(),
+                        mask.as_ref().map_or_else(String::new, |m| format!(
+                            "; mask {:?}: checked against P T P^-1",
+                            m.first()
+                        ))
                     ),
                     None,
                 )

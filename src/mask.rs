@@ -154,6 +154,15 @@ impl Mask {
     }
 
     /// The contiguous split `(|mask|, n - |mask|)` of the reordered coordinates.
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::{Split, mask::Mask};
+    /// let m = Mask::new(5, &[1, 4]).unwrap();
+    /// assert_eq!(m.split(), Split::new(2, 3));
+    /// assert!(!m.is_prefix());
+    /// assert!(Mask::new(5, &[1, 0]).unwrap().is_prefix());
+    /// ```
     pub fn split(&self) -> Split {
         Split::new(self.first.len(), self.n - self.first.len())
     }
@@ -194,6 +203,15 @@ impl Mask {
 
     /// Adds the optional `"mask"` field to JSON written by
     /// [`crate::io::decomposition_to_json`] (right after `"split"`).
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::{Decomposition, Mode, mask::Mask, io::decomposition_to_json};
+    /// let m = Mask::new(3, &[2]).unwrap();
+    /// let dec = Decomposition { split: m.split(), mode: Mode::Signed, layers: vec![] };
+    /// let json = m.add_to_json(&decomposition_to_json(&dec));
+    /// assert!(json.contains("\"mask\": [2]"));
+    /// ```
     pub fn add_to_json(&self, json: &str) -> String {
         let list: Vec<String> = self.first.iter().map(ToString::to_string).collect();
         let mut out = String::with_capacity(json.len() + 32);

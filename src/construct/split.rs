@@ -116,9 +116,10 @@ pub(crate) fn chain(t: &Matrix, split: Split, options: &Options) -> Result<Chain
         return Ok(direct);
     };
     // lemma: chain_inverse
-    let Ok(via_inverse) = oriented_chain(&t_inv, split, options).map(super::blocks::invert_chain)
-    else {
-        return Ok(direct);
+    let via_inverse = match oriented_chain(&t_inv, split, options) {
+        Ok(c) => super::blocks::invert_chain(c),
+        // The direct chain is valid on its own; never expected.
+        Err(_) => return Ok(direct),
     };
     let len = |c: &Chain| super::merged_len(c);
     Ok(if len(&via_inverse) < len(&direct) {
