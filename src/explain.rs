@@ -168,6 +168,9 @@ pub fn explain_decomposition(
     trace: &Trace,
     name: &str,
 ) -> String {
+    if dec.split.first != dec.split.second {
+        return crate::explain_split::explain_unequal(target, dec, name);
+    }
     let mut w = Writer::default();
     let n = target.rows();
     let d = n / 2;
@@ -601,6 +604,14 @@ fn two_peels_steps(w: &mut Writer, b: &Blocks) {
     left_peel_steps(w, &bpp, "T''");
 }
 
+/// The layers, product-check and figures sections (shared with the unequal-split
+/// walkthrough, which passes its own [`Writer`] text in and out).
+pub(crate) fn layers_markdown(target: &Matrix, dec: &Decomposition) -> String {
+    let mut w = Writer::default();
+    layers_section(&mut w, target, dec);
+    w.out
+}
+
 fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
     let k = dec.layers.len();
     w.line("## 4. Layers\n");
@@ -639,10 +650,7 @@ fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
         )),
     }
     let f = analysis::figures(target, dec);
-    let bound = match dec.mode {
-        Mode::Signed => 7,
-        Mode::Positive => 9,
-    };
+    let bound = crate::construct::split::bound(dec.split, dec.mode);
     w.line("## 6. Figures\n");
     w.line(&format!(
         "{k} layers (proven bound for every invertible input in {} mode: {bound}; the seed \

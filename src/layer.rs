@@ -28,12 +28,14 @@ impl Split {
         Split { first, second }
     }
 
-    /// The half/half split of an even dimension `n`.
+    /// The default split of dimension `n`: `(floor(n/2), ceil(n/2))` (half/half
+    /// when `n` is even).
     ///
     /// # Examples
     /// ```
     /// use couplings::Split;
     /// assert_eq!(Split::halves(6), Split::new(3, 3));
+    /// assert_eq!(Split::halves(7), Split::new(3, 4));
     /// ```
     pub fn halves(n: usize) -> Split {
         Split::new(n / 2, n - n / 2)

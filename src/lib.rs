@@ -23,9 +23,11 @@ pub mod construct;
 pub mod depth;
 pub mod exact;
 pub mod explain;
+pub mod explain_split;
 pub mod export;
 pub mod io;
 pub mod layer;
+pub mod mask;
 pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};

@@ -9,7 +9,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use couplings::exact::{Matrix, fmt_q};
 use couplings::io::{self, JsonError, ParseError};
-use couplings::{DecomposeError, Decomposition, Mode, Options};
+use couplings::mask::Mask;
+use couplings::{DecomposeError, Decomposition, Mode, Options, Split};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -214,6 +215,8 @@ struct DecomposeArgs {
     certificate: Option<PathBuf>,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    split: SplitArgs,
 }
 
 /// Construction for `--perm`.
@@ -252,27 +255,60 @@ impl DecomposeArgs {
     }
 
     fn run(self) -> Result<(), Failure> {
-        let (matrix, decomposition) = match (&self.perm, &self.file) {
-            (Some(text), _) => self.decompose_perm(text)?,
+        let (matrix, decomposition, mask) = match (&self.perm, &self.file) {
+            (Some(text), _) => {
+                let (matrix, decomposition) = self.decompose_perm(text)?;
+                (matrix, decomposition, None)
+            }
             (None, Some(file)) => {
-                let (matrix, rounding) = self.input.load(file)?;
+                let (input, rounding) = self.input.load(file)?;
                 if let Some((r, _)) = &rounding {
                     eprint!("{}", rounding_text(r));
                 }
-                let decomposition = self.decompose_file(&matrix, file)?;
-                (matrix, decomposition)
+                let (split, mask) = self.split.resolve(input.rows())?;
+                // A non-contiguous mask: decompose the conjugated target (docs/splits.md, "Masks").
+                let matrix = mask
+                    .as_ref()
+                    .map_or_else(|| input.clone(), |m| m.conjugate(&input));
+                let decomposition = self.decompose_file(&matrix, file, split)?;
+                (matrix, decomposition, mask)
             }
             (None, None) => return Err(Failure::bad_input("give a matrix FILE or --perm")),
         };
-        self.finish(&matrix, &decomposition)
+        if let Some(path) = &self.certificate {
+            let cert = couplings::certificate::Certificate::with_all_hints(
+                matrix.clone(),
+                decomposition.clone(),
+            );
+            emit(&couplings::certificate::to_text(&cert), Some(path))?;
+            if mask.is_some() {
+                eprintln!("couplings: the certificate is for the reordered target P T P^-1 (mask)");
+            }
+        }
+        let mut rendered = render(&decomposition, self.format);
+        if let Some(m) = &mask {
+            rendered = match self.format {
+                Format::Json => m.add_to_json(&rendered),
+                Format::Text => format!("{}{rendered}", mask_note(m)),
+            };
+        }
+        if self.format == Format::Text {
+            rendered.push_str(&figures_text(&matrix, &decomposition));
+        }
+        emit(&rendered, self.output.as_deref())
     }
 
-    fn decompose_file(&self, matrix: &Matrix, file: &Path) -> Result<Decomposition, Failure> {
+    fn decompose_file(
+        &self,
+        matrix: &Matrix,
+        file: &Path,
+        split: Option<couplings::Split>,
+    ) -> Result<Decomposition, Failure> {
         let options = Options {
             mode: self.mode.into(),
             seed: self.seed,
             strategy: self.strategy.into(),
-            ..Options::default()
+            split,
         };
         let started = std::time::Instant::now();
         let long = matrix.rows() >= LONG_RUN_N;
@@ -295,21 +331,45 @@ impl DecomposeArgs {
         }
         Ok(decomposition)
     }
+}
 
-    fn finish(&self, matrix: &Matrix, decomposition: &Decomposition) -> Result<(), Failure> {
-        if let Some(path) = &self.certificate {
-            let cert = couplings::certificate::Certificate::with_all_hints(
-                matrix.clone(),
-                decomposition.clone(),
-            );
-            emit(&couplings::certificate::to_text(&cert), Some(path))?;
+/// How to split the coordinates (shared by `decompose` and `explain`).
+#[derive(Args, Debug)]
+struct SplitArgs {
+    /// Size P of the first part: the split is (P, n - P); default (floor(n/2), ceil(n/2)).
+    #[arg(long = "split", value_name = "P", conflicts_with = "mask")]
+    first: Option<usize>,
+    /// The coordinates of the first part, e.g. "0 2 5" (0-based, spaces or commas).
+    /// A mask other than 0..P is handled by reordering the coordinates
+    /// (docs/splits.md, "Masks"); the output then states the mask.
+    #[arg(long, value_name = "COORDS")]
+    mask: Option<String>,
+}
+
+impl SplitArgs {
+    /// The split for the options, and the mask when the coordinates are reordered.
+    fn resolve(&self, n: usize) -> Result<(Option<Split>, Option<Mask>), Failure> {
+        if let Some(p) = self.first {
+            return Ok((Some(Split::new(p, n.saturating_sub(p))), None));
         }
-        let mut rendered = render(decomposition, self.format);
-        if self.format == Format::Text {
-            rendered.push_str(&figures_text(matrix, decomposition));
-        }
-        emit(&rendered, self.output.as_deref())
+        let Some(text) = &self.mask else {
+            return Ok((None, None));
+        };
+        let mask = Mask::parse(n, text).map_err(|e| Failure::bad_input(format!("--mask: {e}")))?;
+        let split = Some(mask.split());
+        Ok((split, (!mask.is_prefix()).then_some(mask)))
     }
+}
+
+/// The line that states a mask in text output.
+fn mask_note(mask: &Mask) -> String {
+    let order: Vec<String> = mask.order().iter().map(|c| format!("x{c}")).collect();
+    format!(
+        "mask: first part = coordinates {:?}; the layers act on the reordered vector ({}) and \
+         their product is P T P^-1 for that reordering P (docs/splits.md)\n",
+        mask.first(),
+        order.join(", ")
+    )
 }
 
 #[derive(Args, Debug)]
@@ -338,19 +398,28 @@ impl CheckArgs {
             ));
         }
         let target = load_matrix(&self.file)?;
-        let decomposition = load_layers(layers)?;
+        let (decomposition, mask) = load_layers(layers)?;
+        // Layers written with a mask represent the reordered target (docs/splits.md).
+        let target = match &mask {
+            Some(m) if m.n() == target.rows() && target.is_square() => m.conjugate(&target),
+            _ => target,
+        };
         match couplings::check(&target, &decomposition) {
             Ok(_) => {
                 let k = decomposition.layers.len();
                 let split = decomposition.split;
                 emit(
                     &format!(
-                        "ok: {k} {}, product equals the target (n = {}, split ({}, {}), {} mode)\n",
+                        "ok: {k} {}, product equals the target (n = {}, split ({}, {}), {} mode){}\n",
                         if k == 1 { "layer" } else { "layers" },
                         split.n(),
                         split.first,
                         split.second,
-                        decomposition.mode.name()
+                        decomposition.mode.name(),
+                        mask.as_ref().map_or_else(String::new, |m| format!(
+                            "; mask {:?}: checked against P T P^-1",
+                            m.first()
+                        ))
                     ),
                     None,
                 )
@@ -423,6 +492,8 @@ struct ExplainArgs {
     /// Construction: shallow, balanced or conditioned (see `decompose --help`).
     #[arg(long, value_enum, default_value_t = StrategyArg::Shallow)]
     strategy: StrategyArg,
+    #[command(flatten)]
+    split: SplitArgs,
     /// Write the walkthrough to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -430,15 +501,22 @@ struct ExplainArgs {
 
 impl ExplainArgs {
     fn run(self) -> Result<(), Failure> {
-        let matrix = load_matrix(&self.file)?;
+        let input = load_matrix(&self.file)?;
+        let (split, mask) = self.split.resolve(input.rows())?;
+        let matrix = mask
+            .as_ref()
+            .map_or_else(|| input.clone(), |m| m.conjugate(&input));
         let options = Options {
             mode: self.mode.into(),
             seed: self.seed,
             strategy: self.strategy.into(),
-            ..Options::default()
+            split,
         };
-        let md = couplings::explain::explain(&matrix, &options, &path_name(&self.file))
+        let mut md = couplings::explain::explain(&matrix, &options, &path_name(&self.file))
             .map_err(|e| decompose_failure(&self.file, &e))?;
+        if let Some(m) = &mask {
+            md = format!("{}\n{md}", mask_note(m));
+        }
         emit(&md, self.output.as_deref())
     }
 }
@@ -580,11 +658,21 @@ fn load_matrix_as(
     })
 }
 
-fn load_layers(path: &Path) -> Result<Decomposition, Failure> {
-    io::read_decomposition(path).map_err(|e| match e {
-        JsonError::Io { .. } => Failure::bad_input(e.to_string()),
-        _ => Failure::bad_input(format!("{}: {e}", path_name(path))),
-    })
+fn load_layers(path: &Path) -> Result<(Decomposition, Option<Mask>), Failure> {
+    let text = io::read_text(path).map_err(|message| {
+        Failure::bad_input(
+            JsonError::Io {
+                path: path.to_path_buf(),
+                message,
+            }
+            .to_string(),
+        )
+    })?;
+    let dec = io::decomposition_from_json(&text)
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", path_name(path))))?;
+    let mask = couplings::mask::mask_from_json(&text)
+        .map_err(|e| Failure::bad_input(format!("{}: {e}", path_name(path))))?;
+    Ok((dec, mask))
 }
 
 /// A message for every way `decompose` can refuse a matrix.

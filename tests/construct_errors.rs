@@ -212,27 +212,32 @@ fn empty() {
 }
 
 #[test]
-fn odd_dimension_unsupported() {
-    for n in [1, 3, 5] {
-        // Invertible, singular and identity inputs alike.
-        for t in [
-            Matrix::identity(n),
-            Matrix::zeros(n, n),
-            minus_identity(n),
-            TestRng::new(n as u64).invertible(n, -3, 3),
-        ] {
-            for mode in [Mode::Signed, Mode::Positive] {
-                let err = decompose_with(&t, &opts(mode)).unwrap_err();
-                let DecomposeError::UnsupportedSplit { n: got, reason } = &err else {
-                    panic!("n = {n}: expected UnsupportedSplit, got {err:?}");
-                };
-                assert_eq!(*got, n);
-                assert!(!reason.is_empty());
-                let text = err.to_string();
-                assert!(text.contains(&format!("dimension {n}")), "`{text}`");
-                assert!(text.contains("not supported"), "`{text}`");
-            }
+fn dimension_one_unsupported() {
+    // n = 1 has no split with two non-empty parts (odd n >= 3 is supported since
+    // issue 8; tests/splits.rs covers it).
+    let n = 1;
+    for t in [
+        Matrix::identity(n),
+        Matrix::zeros(n, n),
+        minus_identity(n),
+        TestRng::new(n as u64).invertible(n, -3, 3),
+    ] {
+        for mode in [Mode::Signed, Mode::Positive] {
+            let err = decompose_with(&t, &opts(mode)).unwrap_err();
+            let DecomposeError::UnsupportedSplit { n: got, reason } = &err else {
+                panic!("n = {n}: expected UnsupportedSplit, got {err:?}");
+            };
+            assert_eq!(*got, n);
+            assert!(reason.contains("at least 2"), "{reason}");
+            let text = err.to_string();
+            assert!(text.contains(&format!("dimension {n}")), "`{text}`");
+            assert!(text.contains("not supported"), "`{text}`");
         }
+    }
+    for n in [3, 5] {
+        let t = TestRng::new(n as u64).invertible(n, -3, 3);
+        let dec = decompose(&t).unwrap();
+        assert_eq!(dec.product(), t);
     }
 }
 

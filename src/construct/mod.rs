@@ -15,6 +15,10 @@
 //! Positive mode: the same, where the core's forced negative signs are split
 //! evenly and removed by a balanced sign matrix (+2 layers), and shorter
 //! sign-free candidates are preferred. Worst case 9 layers.
+//!
+//! Unequal splits `(p, q)`, `p != q` (odd `n` by default, or `Options::split`):
+//! the hub construction of [`split`] (`docs/splits.md`), at most
+//! `4 ceil(max/min) + 8` layers signed and `+ 10` positive.
 
 pub mod balanced;
 pub mod blocks;
@@ -24,6 +28,7 @@ pub mod peel;
 pub mod permutation;
 pub mod rng;
 pub mod short;
+pub mod split;
 
 use crate::exact::{Matrix, Q};
 use crate::layer::Split;
@@ -148,7 +153,7 @@ impl std::fmt::Display for DecomposeError {
                 )
             }
             DecomposeError::UnsupportedSplit { n, reason } => {
-                write!(f, "dimension {n} is not supported: {reason}")
+                write!(f, "this split of dimension {n} is not supported: {reason}")
             }
             DecomposeError::Singular { kernel } => {
                 let v: Vec<String> = kernel.iter().map(fmt_q).collect();
@@ -177,7 +182,7 @@ impl std::error::Error for DecomposeError {}
 pub struct Trace {
     /// Short name of the construction (`"identity"`, `"one layer"`, `"two layers"`,
     /// `"three layers"`, `"three layers (exact decision)"`, `"five-layer core"`, `"left peel + core"`,
-    /// `"random peel + core"`, `"two peels + core"`).
+    /// `"random peel + core"`, `"two peels + core"`, `"hub chain (unequal split)"`).
     pub strategy: &'static str,
     /// The symmetry under which the construction ran.
     pub symmetry: Symmetry,
@@ -206,7 +211,8 @@ pub fn decompose(matrix: &Matrix) -> Result<Decomposition, DecomposeError> {
 /// multiplication before it is returned.
 ///
 /// # Errors
-/// `Empty`, `NotSquare`, `UnsupportedSplit` (odd dimension for now), `Singular`
+/// `Empty`, `NotSquare`, `UnsupportedSplit` (`n < 2` or a split with an empty part),
+/// `UnsupportedStrategy` (Balanced/Conditioned with `p != q`), `Singular`
 /// (with a kernel vector), `NonPositiveDeterminant` in positive mode.
 ///
 /// # Examples
@@ -229,7 +235,7 @@ pub fn decompose_traced(
     matrix: &Matrix,
     options: &Options,
 ) -> Result<(Decomposition, Trace), DecomposeError> {
-    let split = validate(matrix)?;
+    let split = validate_split(matrix, options.split)?;
     let t_inv = matrix
         .inverse()
         .map_err(|s| DecomposeError::Singular { kernel: s.kernel })?;
@@ -239,11 +245,38 @@ pub fn decompose_traced(
             return Err(DecomposeError::NonPositiveDeterminant { det });
         }
     }
-    let (chain, trace) = match options.strategy {
-        Strategy::Shallow => search(matrix, &t_inv, options)
-            .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
-        Strategy::Balanced => balanced::chain(matrix, &t_inv, options)?,
-        Strategy::Conditioned => conditioned::chain(matrix, &t_inv, options)?,
+    let (chain, trace) = if split.first != split.second {
+        // Unequal split: the hub construction (docs/splits.md).
+        if options.strategy != Strategy::Shallow {
+            return Err(DecomposeError::UnsupportedStrategy {
+                strategy: options.strategy,
+                reason: format!(
+                    "only the shallow strategy handles unequal splits (got ({}, {}))",
+                    split.first, split.second
+                ),
+            });
+        }
+        let symmetry = if split.first > split.second {
+            Symmetry::Swap
+        } else {
+            Symmetry::Identity
+        };
+        let chain = split::chain(matrix, split, options)?;
+        (
+            chain,
+            Trace {
+                strategy: "hub chain (unequal split)",
+                symmetry,
+                sign_fix: false,
+            },
+        )
+    } else {
+        match options.strategy {
+            Strategy::Shallow => search(matrix, &t_inv, options)
+                .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
+            Strategy::Balanced => balanced::chain(matrix, &t_inv, options)?,
+            Strategy::Conditioned => conditioned::chain(matrix, &t_inv, options)?,
+        }
     };
     let dec = Decomposition {
         split,
@@ -268,9 +301,27 @@ pub fn decompose_traced(
     Ok((dec, trace))
 }
 
-/// Checks that `matrix` is a non-empty square matrix of even dimension and
-/// returns the half/half split.
+/// Checks that `matrix` is a non-empty square matrix with `n >= 2` and returns
+/// the default split `(floor(n/2), ceil(n/2))`.
 pub(crate) fn validate(matrix: &Matrix) -> Result<Split, DecomposeError> {
+    validate_split(matrix, None)
+}
+
+/// Checks that `matrix` is a non-empty square matrix with `n >= 2` and that the
+/// requested split (default `(floor(n/2), ceil(n/2))`) has two non-empty parts
+/// adding up to `n`; returns the split.
+///
+/// # Errors
+/// `Empty`, `NotSquare`, `UnsupportedSplit` (with a message saying what to change).
+///
+/// # Examples
+/// ```
+/// use couplings::{Split, DecomposeError, construct::validate_split, exact::Matrix};
+/// let t = Matrix::identity(5);
+/// assert_eq!(validate_split(&t, None).unwrap(), Split::new(2, 3));
+/// assert!(matches!(validate_split(&t, Some(Split::new(0, 5))), Err(DecomposeError::UnsupportedSplit { .. })));
+/// ```
+pub fn validate_split(matrix: &Matrix, split: Option<Split>) -> Result<Split, DecomposeError> {
     if matrix.rows() == 0 || matrix.cols() == 0 {
         return Err(DecomposeError::Empty);
     }
@@ -281,15 +332,29 @@ pub(crate) fn validate(matrix: &Matrix) -> Result<Split, DecomposeError> {
         });
     }
     let n = matrix.rows();
-    if n < 2 || n % 2 == 1 {
+    if n < 2 {
+        return Err(DecomposeError::UnsupportedSplit {
+            n,
+            reason: "a coupling layer splits the coordinates into two non-empty parts, \
+                     so n must be at least 2 (got a 1x1 matrix)"
+                .into(),
+        });
+    }
+    let split = split.unwrap_or(Split::new(n / 2, n - n / 2));
+    if split.first == 0 || split.second == 0 || split.first + split.second != n {
         return Err(DecomposeError::UnsupportedSplit {
             n,
             reason: format!(
-                "only even n >= 2 with the half/half split is supported so far (got n = {n})"
+                "the split ({}, {}) does not fit: both parts need at least one coordinate \
+                 and they must add up to n = {n} (for example ({}, {}))",
+                split.first,
+                split.second,
+                n / 2,
+                n - n / 2
             ),
         });
     }
-    Ok(Split::halves(n))
+    Ok(split)
 }
 
 /// Keeps the shortest candidate seen.

@@ -116,6 +116,15 @@ pub fn minimal_depth(t: &Matrix, mode: Mode) -> Result<DepthReport, DecomposeErr
 pub fn decide(t: &Matrix, mode: Mode) -> Result<Outcome, DecomposeError> {
     crate::construct::validate(t)?;
     let n = t.rows();
+    if n % 2 == 1 {
+        return Err(DecomposeError::UnsupportedSplit {
+            n,
+            reason: format!(
+                "the exact depth decision covers only the equal split (p, p) of an even n; \
+                 n = {n} has no equal split (`couplings decompose --split P` handles any split)"
+            ),
+        });
+    }
     if let Err(s) = t.inverse() {
         return Err(DecomposeError::Singular { kernel: s.kernel });
     }
