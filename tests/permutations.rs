@@ -279,6 +279,14 @@ fn odd_dimension_and_odd_permutations_in_positive_mode() {
         decompose_permutation(&[1, 2, 0]),
         Err(PermutationError::OddDimension { n: 3 })
     );
+    // Regression: the generic construction handles odd n (split (1, 2)).
+    let generic = PermutationOptions {
+        mode: Mode::Signed,
+        construction: PermutationConstruction::Generic,
+    };
+    let dec = decompose_permutation_with(&[1, 2, 0], &generic).unwrap();
+    assert_eq!(dec.product(), permutation_matrix(&[1, 2, 0]));
+    assert_eq!((dec.split.first, dec.split.second), (1, 2));
     let positive = options(Mode::Positive);
     let err = decompose_permutation_with(&[1, 0, 2, 3], &positive).unwrap_err();
     assert_eq!(err, PermutationError::OddInPositiveMode { n: 4 });

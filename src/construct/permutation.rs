@@ -158,9 +158,12 @@ impl std::fmt::Display for PermutationError {
             ),
             PermutationError::OddDimension { n } => write!(
                 f,
-                "n = {n} is odd; the permutation construction needs the half/half split of an \
-                 even n (pad with a fixed point to n = {})",
-                n + 1
+                "n = {n} is odd; the routed permutation construction needs the half/half split \
+                 of an even n (pad with a fixed point to n = {}, or use the generic \
+                 construction, which handles the split ({}, {}))",
+                n + 1,
+                n / 2,
+                n - n / 2
             ),
             PermutationError::OddInPositiveMode { n } => write!(
                 f,
@@ -320,9 +323,6 @@ pub fn decompose_permutation_with(
 ) -> Result<Decomposition, PermutationError> {
     validate_permutation(perm)?;
     let n = perm.len();
-    if n % 2 == 1 {
-        return Err(PermutationError::OddDimension { n });
-    }
     let even = is_even(perm);
     if options.mode == Mode::Positive && !even {
         return Err(PermutationError::OddInPositiveMode { n });
@@ -334,6 +334,9 @@ pub fn decompose_permutation_with(
             ..Options::default()
         };
         return decompose_with(&target, &opts).map_err(PermutationError::Generic);
+    }
+    if n % 2 == 1 {
+        return Err(PermutationError::OddDimension { n });
     }
     let layers = routed(perm, options.mode)?;
     let dec = Decomposition {
