@@ -188,6 +188,11 @@ struct DecomposeArgs {
     /// docs/certificate.md) to OUT; verify it with `couplings check OUT`.
     #[arg(long, value_name = "OUT")]
     certificate: Option<PathBuf>,
+    /// Add the conditioning report: per layer the kind, float64 condition
+    /// number, largest |entry| and entry bits; for the chain the float64 product
+    /// error (appended to text output; on standard error with --format json).
+    #[arg(long)]
+    report: bool,
 }
 
 impl DecomposeArgs {
@@ -228,6 +233,13 @@ impl DecomposeArgs {
         let mut rendered = render(&decomposition, self.format);
         if self.format == Format::Text {
             rendered.push_str(&figures_text(&matrix, &decomposition));
+        }
+        if self.report {
+            let report = couplings::analysis::report(&matrix, &decomposition).to_text();
+            match self.format {
+                Format::Text => rendered.push_str(&report),
+                Format::Json => eprint!("{report}"),
+            }
         }
         emit(&rendered, self.output.as_deref())
     }
