@@ -6,7 +6,9 @@
 //! Run: `cargo bench --bench conditioning` (all families), or choose sizes with
 //! `cargo bench --bench conditioning -- 8 16` (Glow families at c = 8, 16 and
 //! random integer matrices at n = 8, 16). `COUPLINGS_BENCH_POSITIVE=1` adds the
-//! positive-mode conditioned rows. `COUPLINGS_BENCH_NO_SVG=1` skips the plot.
+//! positive-mode conditioned rows. `COUPLINGS_BENCH_NO_SVG=1` skips the plot;
+//! `COUPLINGS_BENCH_ONLY=TEXT` keeps the families whose name contains `TEXT`;
+//! `COUPLINGS_BENCH_STRATEGY=NAME` runs one strategy only.
 
 use couplings::analysis::{families, report};
 use couplings::exact::Matrix;
@@ -102,10 +104,21 @@ fn main() {
             }
         }
     }
+    if let Ok(only) = std::env::var("COUPLINGS_BENCH_ONLY") {
+        families_list.retain(|(name, _)| name.contains(&only));
+    }
+    let strategies: Vec<Strategy> = match std::env::var("COUPLINGS_BENCH_STRATEGY") {
+        Ok(s) => Strategy::ALL
+            .into_iter()
+            .filter(|x| x.name() == s)
+            .collect(),
+        Err(_) => vec![Strategy::Shallow, Strategy::Conditioned],
+    };
     let mut rows = Vec::new();
     for (name, t) in &families_list {
-        run(name, t, Strategy::Shallow, Mode::Signed, &mut rows);
-        run(name, t, Strategy::Conditioned, Mode::Signed, &mut rows);
+        for &strategy in &strategies {
+            run(name, t, strategy, Mode::Signed, &mut rows);
+        }
         if positive && t.det() > couplings::exact::qi(0) {
             run(name, t, Strategy::Conditioned, Mode::Positive, &mut rows);
         }

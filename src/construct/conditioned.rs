@@ -121,8 +121,12 @@ pub(crate) fn chain(
         return Err(unsupported("the target's scale is out of range".into()));
     };
     let mut last_error = f64::INFINITY;
-    for &k in &APPROXIMATION_LAYERS {
-        let (shifts, err) = fit(&target, d, k);
+    let starts = [None, Some(options.seed), Some(options.seed.wrapping_add(1))];
+    for (&k, init) in APPROXIMATION_LAYERS
+        .iter()
+        .flat_map(|k| starts.iter().map(move |s| (k, *s)))
+    {
+        let (shifts, err) = fit(&target, d, k, init);
         last_error = err;
         if err > FIT_ACCEPT {
             continue;
@@ -211,8 +215,18 @@ fn float_product(shifts: &[DMatrix<f64>], first: usize, d: usize) -> DMatrix<f64
 
 /// Alternating least squares fit of `k` unit layers (application order, upper
 /// first) to `target`; returns the shifts and the relative Frobenius residual.
-fn fit(target: &DMatrix<f64>, d: usize, k: usize) -> (Vec<DMatrix<f64>>, f64) {
+fn fit(target: &DMatrix<f64>, d: usize, k: usize, init: Option<u64>) -> (Vec<DMatrix<f64>>, f64) {
     let mut shifts = vec![DMatrix::<f64>::zeros(d, d); k];
+    if let Some(seed) = init {
+        // A small random start breaks the symmetry of structured targets
+        // (block-diagonal or permutation-like), where the zero start stalls.
+        let mut rng = super::rng::Rng::new(seed);
+        for a in &mut shifts {
+            *a = DMatrix::from_fn(d, d, |_, _| {
+                0.3 * crate::analysis::families::normal(&mut rng)
+            });
+        }
+    }
     let norm = target.norm().max(f64::MIN_POSITIVE);
     let residual = |shifts: &[DMatrix<f64>]| (float_product(shifts, 0, d) - target).norm() / norm;
     let mut order: Vec<usize> = (0..k).collect();
