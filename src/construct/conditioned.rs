@@ -21,18 +21,22 @@
 //!    affine in one layer's shift `A`, `Left (I + e(A)) Right`, and the least
 //!    squares `A` is `L2^+ (T - Left Right) R1^+` (slightly regularised, which
 //!    keeps shifts small). Sweeps go forward and back until the relative residual
-//!    is below `1e-11` or stops improving. Shifts are rounded to dyadic rationals
-//!    with 12 fractional bits: this part is an exact chain `A` of small rationals
-//!    that is merely *close* to `T J^-1 F / s`.
+//!    is below `1e-11` or stops improving. Then the shifts are rounded to dyadic
+//!    rationals with 8 fractional bits *one layer at a time*, refitting the later
+//!    layers around each rounded one, so rounding errors do not accumulate: this
+//!    part is an exact chain `A` of small rationals (9 to 12 bits) that is merely
+//!    *close* to `T J^-1 F / s`.
 //! 2. **Exact correction.** `C := A^-1 T` (exact; each layer inverted
 //!    structurally) is close to `s F J`. The five-layer core is run on `C` with
 //!    choices made for conditioning instead of entry size: `Dt = 1/s` (rounded)
 //!    in `U = U_N Dt U_R^-1`, so `Lam` and `U` are close to scalar matrices, and
 //!    the spectrum `c_i = sign * (1 + 3 i / d)`, equally spaced in `[1, 4)`, so
 //!    `D1 ~ s / c` and `E1 ~ c s` stay near the natural scale `s` and the gaps
-//!    (`3 / d`) are large against `|E|` (about `2^-12` times a small constant;
-//!    fewer fractional bits would shrink the entries of the correction a little
-//!    more, but its eigenvector matrices `I + O(|E| / gap)` would degrade).
+//!    (`3 / d`) are large against `|E|` (about `2^-9` times a small constant).
+//!    Fewer fractional bits shrink the correction's entries (they scale with the
+//!    bit size of `C`, which is that of `T` plus the approximation's), but its
+//!    eigenvector matrices `I + O(|E| / gap)` degrade; 8 bits measured well up
+//!    to `d = 16` (6 bits gave the same condition numbers at `d <= 8`).
 //!
 //! `T = A C`, so the chain (application order) is the five core layers followed
 //! by the `K` approximation layers; the core's last layer `U(B0)` merges with the
@@ -48,11 +52,27 @@
 //! part needs no lemma because nothing about it is trusted: whatever it returns,
 //! the correction is computed exactly from it, and `decompose` multiplies the
 //! result back exactly.
+//!
+//! Cost: the correction's entries have roughly `d^2 / 2` times the bit size of
+//! `C` (the eigenvector step of the core, as for the shallow strategy, but `C`
+//! carries the approximation's bits on top of the target's), so exact time grows
+//! fast with `d`; see `docs/conditioning.md` for measurements.
+//!
+//! # Examples
+//! ```
+//! use couplings::{Options, Strategy, analysis::{families, report}, decompose_with};
+//! let w = families::glow_rotation(4, 1); // a float32 rotation, read exactly
+//! let options = Options { strategy: Strategy::Conditioned, ..Options::default() };
+//! let dec = decompose_with(&w, &options).unwrap();
+//! assert_eq!(dec.product(), w); // exact
+//! let r = report(&w, &dec);
+//! assert!(r.worst_condition < 1e3 && r.float_error < 1e-12);
+//! ```
 
 use super::blocks::{Blocks, Chain, Symmetry};
 use super::{DecomposeError, Options, Strategy, Trace};
 use crate::analysis::to_float;
-use crate::exact::{Matrix, Q, triangular_inverse, ul_unit_lower};
+use crate::exact::{Matrix, Q, to_f64, triangular_inverse, ul_unit_lower};
 use crate::layer::{Kind, Layer, Mode, Split};
 use nalgebra::DMatrix;
 use num_bigint::BigInt;
@@ -63,7 +83,7 @@ pub const APPROXIMATION_LAYERS: [usize; 2] = [7, 8];
 /// Largest number of layers the strategy returns in signed mode.
 pub const MAX_LAYERS: usize = 12;
 /// Fractional bits of the rounded approximation shifts.
-pub const FRACTION_BITS: u32 = 12;
+pub const FRACTION_BITS: u32 = 8;
 /// The spectrum is `c_i = +-(1 + SPREAD * i / d)`, equally spaced in `[1, 1 + SPREAD)`.
 const SPREAD: usize = 3;
 /// Most alternating least squares sweeps per fit.
@@ -72,6 +92,8 @@ const MAX_SWEEPS: usize = 400;
 const FIT_TOLERANCE: f64 = 1e-11;
 /// A fit worse than this is not used (the correction would be far from `s F J`).
 const FIT_ACCEPT: f64 = 1e-3;
+/// Sweeps refitting the later layers after each rounding step.
+const REFIT_SWEEPS: usize = 20;
 /// Ridge term of the least squares updates (relative to the Gram matrices).
 const RIDGE: f64 = 1e-9;
 
@@ -126,12 +148,12 @@ pub(crate) fn chain(
         .iter()
         .flat_map(|k| starts.iter().map(move |s| (k, *s)))
     {
-        let (shifts, err) = fit(&target, d, k, init);
+        let (mut shifts, err) = fit(&target, d, k, init);
         last_error = err;
         if err > FIT_ACCEPT {
             continue;
         }
-        let Some(approx) = round_chain(&shifts, d) else {
+        let Some(approx) = round_chain(&target, &mut shifts, d) else {
             continue;
         };
         // lemma: inverse_lower, inverse_upper (C = A^-1 T, layer by layer)
@@ -227,13 +249,22 @@ fn fit(target: &DMatrix<f64>, d: usize, k: usize, init: Option<u64>) -> (Vec<DMa
             });
         }
     }
+    let err = refine(target, &mut shifts, 0, MAX_SWEEPS);
+    (shifts, err)
+}
+
+/// Alternating least squares sweeps over the shifts from index `frozen` on (the
+/// earlier ones stay fixed); returns the relative Frobenius residual.
+fn refine(target: &DMatrix<f64>, shifts: &mut [DMatrix<f64>], frozen: usize, sweeps: usize) -> f64 {
+    let k = shifts.len();
+    let d = target.nrows() / 2;
     let norm = target.norm().max(f64::MIN_POSITIVE);
     let residual = |shifts: &[DMatrix<f64>]| (float_product(shifts, 0, d) - target).norm() / norm;
-    let mut order: Vec<usize> = (0..k).collect();
-    order.extend((1..k.saturating_sub(1)).rev());
-    let mut err = residual(&shifts);
+    let mut order: Vec<usize> = (frozen..k).collect();
+    order.extend((frozen + 1..k.saturating_sub(1)).rev());
+    let mut err = residual(shifts);
     let mut stalled = 0;
-    for _ in 0..MAX_SWEEPS {
+    for _ in 0..sweeps {
         for &j in &order {
             let right = float_product(&shifts[..j], 0, d);
             let left = float_product(&shifts[j + 1..], j + 1, d);
@@ -264,35 +295,42 @@ fn fit(target: &DMatrix<f64>, d: usize, k: usize, init: Option<u64>) -> (Vec<DMa
                 shifts[j] = a;
             }
         }
-        let e = residual(&shifts);
+        let e = residual(shifts);
         if e < FIT_TOLERANCE {
-            return (shifts, e);
+            return e;
         }
         if e > err * 0.999 {
             stalled += 1;
             if stalled >= 10 {
-                return (shifts, e.min(err));
+                return e.min(err);
             }
         } else {
             stalled = 0;
         }
         err = e;
     }
-    (shifts, err)
+    err
 }
 
-/// The fitted shifts as exact unit layers with dyadic entries.
-fn round_chain(shifts: &[DMatrix<f64>], d: usize) -> Option<Chain> {
-    shifts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let entries: Option<Vec<Q>> = (0..d * d)
-                .map(|idx| dyadic(a[(idx / d, idx % d)], FRACTION_BITS))
-                .collect();
-            Some(Layer::unit(kind_at(i), Matrix::from_vec(d, d, entries?)))
-        })
-        .collect()
+/// The fitted shifts as exact unit layers with dyadic entries, rounded one
+/// layer at a time: after rounding layer `j`, the later layers are refitted
+/// around it, so the rounding errors do not accumulate (the final residual is
+/// about that of rounding the last layer alone).
+fn round_chain(target: &DMatrix<f64>, shifts: &mut [DMatrix<f64>], d: usize) -> Option<Chain> {
+    let mut chain = Chain::with_capacity(shifts.len());
+    for j in 0..shifts.len() {
+        if j > 0 {
+            refine(target, shifts, j, REFIT_SWEEPS);
+        }
+        let mut entries = Vec::with_capacity(d * d);
+        for idx in 0..d * d {
+            let x = dyadic(shifts[j][(idx / d, idx % d)], FRACTION_BITS)?;
+            shifts[j][(idx / d, idx % d)] = to_f64(&x);
+            entries.push(x);
+        }
+        chain.push(Layer::unit(kind_at(j), Matrix::from_vec(d, d, entries)));
+    }
+    Some(chain)
 }
 
 /// Eigenvector matrix of a triangular matrix `a` with distinct diagonal: unit
