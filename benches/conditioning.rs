@@ -8,7 +8,9 @@
 //! random integer matrices at n = 8, 16). `COUPLINGS_BENCH_POSITIVE=1` adds the
 //! positive-mode conditioned rows. `COUPLINGS_BENCH_NO_SVG=1` skips the plot;
 //! `COUPLINGS_BENCH_ONLY=TEXT` keeps the families whose name contains `TEXT`;
-//! `COUPLINGS_BENCH_STRATEGY=NAME` runs one strategy only.
+//! `COUPLINGS_BENCH_STRATEGY=NAME` runs one strategy only;
+//! `COUPLINGS_BENCH_EXACT_MAX=N` runs the exact decompositions only up to `n = N`
+//! (the float-side table below the main one covers every size).
 
 use couplings::analysis::{families, report};
 use couplings::exact::Matrix;
@@ -104,6 +106,9 @@ fn main() {
             }
         }
     }
+    let exact_sizes: Option<usize> = std::env::var("COUPLINGS_BENCH_EXACT_MAX")
+        .ok()
+        .and_then(|v| v.parse().ok());
     if let Ok(only) = std::env::var("COUPLINGS_BENCH_ONLY") {
         families_list.retain(|(name, _)| name.contains(&only));
     }
@@ -116,6 +121,9 @@ fn main() {
     };
     let mut rows = Vec::new();
     for (name, t) in &families_list {
+        if exact_sizes.is_some_and(|m| t.rows() > m) {
+            continue;
+        }
         for &strategy in &strategies {
             run(name, t, strategy, Mode::Signed, &mut rows);
         }
@@ -140,6 +148,31 @@ fn main() {
             r.bits,
             r.secs
         );
+    }
+    // The floating-point half alone (cheap at every size): the rounded
+    // approximation chain A and its residual against T J^-1 F / s.
+    println!();
+    println!(
+        "| family | approximation layers | worst layer cond | residual after rounding | max entry bits | time (s) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, t) in &families_list {
+        let start = Instant::now();
+        if let Some((chain, residual)) = couplings::construct::conditioned::approximation(t) {
+            let split = couplings::Split::halves(t.rows());
+            let worst = chain
+                .iter()
+                .map(|l| couplings::analysis::layer_condition(l, split))
+                .fold(1.0, f64::max);
+            let bits = chain.iter().map(|l| l.max_bits()).max().unwrap_or(0);
+            println!(
+                "| {name} | {} | {worst:.2e} | {residual:.2e} | {bits} | {:.2} |",
+                chain.len(),
+                start.elapsed().as_secs_f64()
+            );
+        } else {
+            println!("| {name} | fit failed | | | | |");
+        }
     }
     if std::env::var("COUPLINGS_BENCH_NO_SVG").is_err() {
         let svg = plot(&rows);

@@ -91,7 +91,7 @@ const MAX_SWEEPS: usize = 400;
 /// Residual at which a fit stops.
 const FIT_TOLERANCE: f64 = 1e-11;
 /// A fit worse than this is not used (the correction would be far from `s F J`).
-const FIT_ACCEPT: f64 = 1e-3;
+const FIT_ACCEPT: f64 = 3e-2;
 /// Sweeps refitting the later layers after each rounding step.
 const REFIT_SWEEPS: usize = 20;
 /// Ridge term of the least squares updates (relative to the Gram matrices).
@@ -117,37 +117,17 @@ pub(crate) fn chain(
         )));
     }
     let d = n / 2;
-    let negative = t.det().is_negative();
-    let w = to_float(t);
-    let s = scale_of(&w);
-    if !(s.is_finite() && s > 0.0) {
+    let Some((target, s)) = fit_target(t, t.det().is_negative()) else {
         return Err(unsupported(
             "the float64 determinant of the target over- or underflows".into(),
         ));
-    }
-    // Fit target T J^-1 F / s (determinant 1).
-    let mut jf_inv = DMatrix::<f64>::zeros(n, n);
-    for i in 0..d {
-        jf_inv[(d + i, i)] = -1.0; // J^-1 = [[0, I], [-I, 0]]
-        jf_inv[(i, d + i)] = 1.0;
-    }
-    if negative {
-        // F = diag(I, F2) with F2 = diag(-1, 1, ...): negate column d.
-        for i in 0..n {
-            jf_inv[(i, d)] = -jf_inv[(i, d)];
-        }
-    }
-    let target = (&w * &jf_inv) / s;
+    };
     let delta = dyadic(1.0 / s, 16).filter(|x| !x.is_zero());
     let Some(delta) = delta else {
         return Err(unsupported("the target's scale is out of range".into()));
     };
     let mut last_error = f64::INFINITY;
-    let starts = [None, Some(options.seed), Some(options.seed.wrapping_add(1))];
-    for (&k, init) in APPROXIMATION_LAYERS
-        .iter()
-        .flat_map(|k| starts.iter().map(move |s| (k, *s)))
-    {
+    for (k, init) in attempts(options.seed) {
         let (mut shifts, err) = fit(&target, d, k, init);
         last_error = err;
         if err > FIT_ACCEPT {
@@ -178,6 +158,70 @@ pub(crate) fn chain(
         "the float64 approximation did not converge (relative residual {last_error:.1e}); \
          use the shallow strategy"
     )))
+}
+
+/// The float target `T J^-1 F / s` of the approximation and the scale `s`
+/// (`None` if `|det T|` over- or underflows in float64).
+fn fit_target(t: &Matrix, negative: bool) -> Option<(DMatrix<f64>, f64)> {
+    let n = t.rows();
+    let d = n / 2;
+    let w = to_float(t);
+    let s = scale_of(&w);
+    if !(s.is_finite() && s > 0.0) {
+        return None;
+    }
+    let mut jf_inv = DMatrix::<f64>::zeros(n, n);
+    for i in 0..d {
+        jf_inv[(d + i, i)] = -1.0; // J^-1 = [[0, I], [-I, 0]]
+        jf_inv[(i, d + i)] = 1.0;
+    }
+    if negative {
+        // F = diag(I, F2) with F2 = diag(-1, 1, ...): negate column d.
+        for i in 0..n {
+            jf_inv[(i, d)] = -jf_inv[(i, d)];
+        }
+    }
+    Some(((&w * &jf_inv) / s, s))
+}
+
+/// The floating-point half of the strategy alone, for measurements at sizes
+/// where the exact correction is too slow: the rounded approximation chain `A`
+/// (7 or 8 unit layers, the first fit that converges) and the relative residual
+/// `||A - T J^-1 F / s||_F / ||T J^-1 F / s||_F` after rounding. `None` when the
+/// scale is out of float64 range or the fit does not converge.
+///
+/// # Examples
+/// ```
+/// use couplings::construct::conditioned::approximation;
+/// let w = couplings::analysis::families::glow_rotation(8, 1);
+/// let (layers, residual) = approximation(&w).unwrap();
+/// assert!(layers.len() == 7 || layers.len() == 8);
+/// assert!(residual < 1e-2);
+/// ```
+pub fn approximation(t: &Matrix) -> Option<(Chain, f64)> {
+    let d = t.rows() / 2;
+    let (target, _) = fit_target(t, t.det().is_negative())?;
+    for (k, init) in attempts(Options::default().seed) {
+        let (mut shifts, err) = fit(&target, d, k, init);
+        if err > FIT_ACCEPT {
+            continue;
+        }
+        let chain = round_chain(&target, &mut shifts, d)?;
+        let residual =
+            (float_product(&shifts, 0, d) - &target).norm() / target.norm().max(f64::MIN_POSITIVE);
+        return Some((chain, residual));
+    }
+    None
+}
+
+/// The fits tried, in order: `(layers, start)` with the zero start first, then
+/// two seeded random starts, for each approximation length.
+fn attempts(seed: u64) -> Vec<(usize, Option<u64>)> {
+    let starts = [None, Some(seed), Some(seed.wrapping_add(1))];
+    APPROXIMATION_LAYERS
+        .iter()
+        .flat_map(|&k| starts.iter().map(move |&s| (k, s)))
+        .collect()
 }
 
 /// `|det w|^(1/n)` from a float64 LU factorisation (log-sum, no overflow).
@@ -299,9 +343,9 @@ fn refine(target: &DMatrix<f64>, shifts: &mut [DMatrix<f64>], frozen: usize, swe
         if e < FIT_TOLERANCE {
             return e;
         }
-        if e > err * 0.999 {
+        if e > err * 0.9995 {
             stalled += 1;
-            if stalled >= 10 {
+            if stalled >= 20 {
                 return e.min(err);
             }
         } else {
