@@ -92,7 +92,7 @@ fn main() {
             families::random_integer(n, 1),
         ));
     }
-    if sizes.is_empty() {
+    {
         let mut paths: Vec<_> = std::fs::read_dir("examples")
             .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();

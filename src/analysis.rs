@@ -1,7 +1,10 @@
 //! Floating-point analysis of exact decompositions (nalgebra): per-layer
 //! condition numbers and the float64 error of the chain's product. Exact code
 //! never depends on anything here; these are the headline figures reported next
-//! to the layer count and the entry bit sizes.
+//! to the layer count and the entry bit sizes ([`figures`]), the full
+//! conditioning [`report`] behind `couplings decompose --report`, and seeded test
+//! [`families`] (Glow-style rotations and LU weights, random integer matrices).
+//! The conditioned strategy uses [`to_float`] for its float half only.
 
 use crate::exact::{Matrix, to_f64};
 use crate::layer::{Decomposition, Layer, Split};
@@ -289,7 +292,11 @@ pub mod families {
             }
         }
         for i in 0..c {
-            let sign = if rng.next_u64() % 2 == 0 { 1.0 } else { -1.0 };
+            let sign = if rng.next_u64().is_multiple_of(2) {
+                1.0
+            } else {
+                -1.0
+            };
             u[(i, i)] = sign * (0.5 * normal(&mut rng)).exp();
         }
         let perm = rng.permutation(c);

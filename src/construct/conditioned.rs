@@ -248,7 +248,11 @@ fn dyadic(x: f64, bits: u32) -> Option<Q> {
 
 /// Kind of approximation layer `i` (application order): upper first, alternating.
 fn kind_at(i: usize) -> Kind {
-    if i % 2 == 0 { Kind::Upper } else { Kind::Lower }
+    if i.is_multiple_of(2) {
+        Kind::Upper
+    } else {
+        Kind::Lower
+    }
 }
 
 /// `m <- layer * m` for a unit layer with float shift `a`.
