@@ -30,9 +30,14 @@
 //!    structurally) is close to `s F J`. The five-layer core is run on `C` with
 //!    choices made for conditioning instead of entry size: `Dt = 1/s` (rounded)
 //!    in `U = U_N Dt U_R^-1`, so `Lam` and `U` are close to scalar matrices, and
-//!    the spectrum `c_i = sign * (1 + 3 i / d)`, equally spaced in `[1, 4)`, so
-//!    `D1 ~ s / c` and `E1 ~ c s` stay near the natural scale `s` and the gaps
-//!    (`3 / d`) are large against `|E|` (about `2^-9` times a small constant).
+//!    the spectrum `c_i = sign * (1 + 1/s + 3 (2 i - d + 1) / (4 d))`, equally
+//!    spaced (step `3 / (2 d)`) around `1 + 1/s`: next to `s J` the core's layers
+//!    are, with `delta = 1/s`, `U(-I)`, `L(A2)` with `A2 = (s + 1) - s c`,
+//!    `U(I, c s)`, `L(s (1 - 1/c), s / c)`, `U(-(s + 1)/s)`, so centring `c` at
+//!    `1 + 1/s` keeps `|A2| <= 3 s / 4` and all scales within `[s/4, 2 s]`
+//!    (an earlier spread `[1, 4)` gave `|A2|` up to `3 s` and layer condition
+//!    numbers above 1e3 on random integer matrices with `s ~ 15`); the gaps are
+//!    large against `|E|` (about `2^-9` times a small constant).
 //!    Fewer fractional bits shrink the correction's entries (they scale with the
 //!    bit size of `C`, which is that of `T` plus the approximation's), but its
 //!    eigenvector matrices `I + O(|E| / gap)` degrade; 8 bits measured well up
@@ -76,7 +81,7 @@ use crate::exact::{Matrix, Q, to_f64, triangular_inverse, ul_unit_lower};
 use crate::layer::{Kind, Layer, Mode, Split};
 use nalgebra::DMatrix;
 use num_bigint::BigInt;
-use num_traits::{Signed, Zero};
+use num_traits::{One, Signed, Zero};
 
 /// Approximation layer counts tried, in order (the chain has `K + 4` layers).
 pub const APPROXIMATION_LAYERS: [usize; 2] = [7, 8];
@@ -84,8 +89,6 @@ pub const APPROXIMATION_LAYERS: [usize; 2] = [7, 8];
 pub const MAX_LAYERS: usize = 12;
 /// Fractional bits of the rounded approximation shifts.
 pub const FRACTION_BITS: u32 = 8;
-/// The spectrum is `c_i = +-(1 + SPREAD * i / d)`, equally spaced in `[1, 1 + SPREAD)`.
-const SPREAD: usize = 3;
 /// Most alternating least squares sweeps per fit.
 const MAX_SWEEPS: usize = 400;
 /// Residual at which a fit stops.
@@ -411,7 +414,7 @@ fn triangular_eigenvectors(a: &Matrix, lower: bool) -> Matrix {
 }
 
 /// The five-layer core (`docs/construction.md`, tier 2) on `b`, with the choices
-/// made for conditioning: `Dt = delta I` and the spectrum `+-(1 + 3 i / d)`.
+/// made for conditioning: `Dt = delta I` and the spectrum `+-(1 + delta + 3 (2 i - d + 1) / (4 d))`.
 /// Layers in application order: `U(W)`, `L(A2)`, `U(Z, E1)`, `L(A1, D1)`, `U(B0)`.
 fn core(b: &Blocks, delta: &Q, mode: Mode) -> Option<Chain> {
     let d = b.d();
@@ -438,7 +441,13 @@ fn core(b: &Blocks, delta: &Q, mode: Mode) -> Option<Chain> {
     };
     let c: Vec<Q> = (0..d)
         .map(|i| {
-            let mut c = Q::new(BigInt::from(d + SPREAD * i), BigInt::from(d));
+            // c_i = 1 + delta + 3 (2 i - d + 1) / (4 d): centred at 1 + 1/s, where
+            // A2 = c - (s + 1)(c - 1) / (s delta) vanishes, step 3 / (2 d).
+            let offset = Q::new(
+                BigInt::from(3 * (2 * i as i64 - d as i64 + 1)),
+                BigInt::from(4 * d),
+            );
+            let mut c = Q::one() + delta + offset;
             if lam.get(i, i).is_negative() != forced[..flips].contains(&i) {
                 c = -c;
             }
