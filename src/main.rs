@@ -217,6 +217,11 @@ struct DecomposeArgs {
     input: InputArgs,
     #[command(flatten)]
     split: SplitArgs,
+    /// Add the conditioning report: per layer the kind, float64 condition
+    /// number, largest |entry| and entry bits; for the chain the float64 product
+    /// error (appended to text output; on standard error with --format json).
+    #[arg(long)]
+    report: bool,
 }
 
 /// Construction for `--perm`.
@@ -294,6 +299,13 @@ impl DecomposeArgs {
         }
         if self.format == Format::Text {
             rendered.push_str(&figures_text(&matrix, &decomposition));
+        }
+        if self.report {
+            let report = couplings::analysis::report(&matrix, &decomposition).to_text();
+            match self.format {
+                Format::Text => rendered.push_str(&report),
+                Format::Json => eprint!("{report}"),
+            }
         }
         emit(&rendered, self.output.as_deref())
     }
