@@ -30,7 +30,8 @@ Stated tolerances:
   * the bundled Glow weights (examples/*.npy, and one tensor of
     examples/glow_flow_8.safetensors chosen with --tensor) are exported with and without
     --round and reported in a table; their float chains from the shallow
-    strategy are badly conditioned, so only the every-case checks apply.
+    strategy are badly conditioned, so only the every-case checks apply;
+    exported with --strategy conditioned they are "strict" cases.
 """
 
 import argparse
@@ -208,6 +209,9 @@ def main():
         cases.append((g, src, [], False))
         for d in (1, 2, 3):
             cases.append((f"{g} --round {d}", src, ["--round", str(d)], False))
+        # The conditioned strategy exports usable float chains of the exact
+        # weights: held to the strict tolerances.
+        cases.append((f"{g} conditioned", src, ["--strategy", "conditioned"], True))
 
     # A tensor picked by name from a safetensors "checkpoint".
     cases.append(("glow_flow_8.safetensors flow.1", os.path.join(ROOT, "examples/glow_flow_8.safetensors"),
