@@ -207,13 +207,21 @@ impl ExportReport {
             ),
             None => String::new(),
         };
+        // A float chain this far off is not usable; say what to do about it.
+        let hint = if self.f64_rel_error.is_nan() || self.f64_rel_error > 1e-6 {
+            "warning: the float64 chain does not reproduce the target (relative error above \
+             1e-6); export with --strategy conditioned for well-conditioned layers \
+             (docs/conditioning.md)\n"
+        } else {
+            ""
+        };
         format!(
             "layers: {}, largest exact entry {} bits\n\
              layer condition numbers (float64 SVD, application order): [{}], worst {worst:.3e}\n\
              layer largest |entry| (float64): [{}]\n\
              float64 chain vs target: max abs error {}, relative (Frobenius) {}\n\
              float32 chain vs target: max abs error {}, relative (Frobenius) {}\n\
-             {unrounded}target sha256 {}\n",
+             {unrounded}{hint}target sha256 {}\n",
             self.layers,
             self.max_bits,
             conds.join(", "),
