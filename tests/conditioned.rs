@@ -214,10 +214,19 @@ fn conditioned_meets_the_targets_on_a_glow_rotation() {
 
 #[test]
 fn errors_by_kind() {
-    // Odd dimension.
+    // Odd dimension: the default split (1, 2) is unequal, which the conditioned
+    // strategy does not handle (the shallow strategy does).
     let t = Matrix::identity(3);
     assert!(matches!(
         decompose_with(&t, &options(Mode::Signed)),
+        Err(DecomposeError::UnsupportedStrategy {
+            strategy: Construction::Conditioned,
+            ..
+        })
+    ));
+    // Dimension 1 has no split at all.
+    assert!(matches!(
+        decompose_with(&Matrix::identity(1), &options(Mode::Signed)),
         Err(DecomposeError::UnsupportedSplit { .. })
     ));
     // A split other than half/half.
