@@ -7,7 +7,8 @@ mod kernels;
 mod number;
 
 pub use kernels::{
-    Singular, lcm_of_denominators, lu_unit_lower, triangular_inverse, ul_unit_lower,
+    Singular, Snapshots, lcm_of_denominators, lu_unit_lower, schur_snapshots, triangular_inverse,
+    ul_unit_lower,
 };
 pub use number::{MAX_EXPONENT, NumberError, Q, bits, fmt_q, parse_q, q, qi, sign, to_f64};
 
