@@ -349,14 +349,26 @@ fn multiply_on_left(m: &mut [Vec<Q>], layer: &Layer, p: usize) {
             })
             .collect(),
     };
-    // Columns of the old m over a common denominator: column j is cols[j].1 / cols[j].0.
+    // The rows of the old m that some updated row reads (layers are often sparse),
+    // and where each sits in that list.
+    let mut read = vec![usize::MAX; n];
+    let mut sources_read = Vec::new();
+    for (_, c) in &combos {
+        for &(s, a) in c {
+            if !a.is_zero() && read[s] == usize::MAX {
+                read[s] = sources_read.len();
+                sources_read.push(s);
+            }
+        }
+    }
+    // Those rows' columns over a common denominator: column j is cols[j].1 / cols[j].0.
     let old: &[Vec<Q>] = m;
     let cols: Vec<(BigInt, Vec<BigInt>)> = map_range(n, parallel, |j| {
-        clear_denominators(old.iter().map(|r| &r[j]))
+        clear_denominators(sources_read.iter().map(|&s| &old[s][j]))
     });
     let new_rows: Vec<Vec<Q>> = map_range(combos.len(), parallel, |t| {
         let nonzero = combos[t].1.iter().filter(|(_, c)| !c.is_zero());
-        let sources: Vec<usize> = nonzero.clone().map(|&(s, _)| s).collect();
+        let sources: Vec<usize> = nonzero.clone().map(|&(s, _)| read[s]).collect();
         let (den, coeffs) = clear_denominators(nonzero.map(|&(_, c)| c));
         (0..n)
             .map(|j| {
@@ -367,7 +379,11 @@ fn multiply_on_left(m: &mut [Vec<Q>], layer: &Layer, p: usize) {
                         sum += a * &col[s];
                     }
                 }
-                Q::new(sum, &den * col_den)
+                if sum.is_zero() {
+                    Q::zero()
+                } else {
+                    Q::new(sum, &den * col_den)
+                }
             })
             .collect()
     });
@@ -378,7 +394,13 @@ fn multiply_on_left(m: &mut [Vec<Q>], layer: &Layer, p: usize) {
 
 /// `(d, [x * d])` for `d` the lcm of the denominators of the `x`s.
 fn clear_denominators<'a>(xs: impl Iterator<Item = &'a Q> + Clone) -> (BigInt, Vec<BigInt>) {
-    let den = xs.clone().fold(BigInt::one(), |d, x| d.lcm(x.denom()));
+    let den = xs.clone().fold(BigInt::one(), |d, x| {
+        if x.denom().is_one() || x.denom() == &d {
+            d
+        } else {
+            d.lcm(x.denom())
+        }
+    });
     let ints = xs.map(|x| x.numer() * (&den / x.denom())).collect();
     (den, ints)
 }
