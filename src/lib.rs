@@ -25,6 +25,7 @@ pub mod exact;
 pub mod explain;
 pub mod io;
 pub mod layer;
+pub mod progress;
 pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};

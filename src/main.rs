@@ -203,11 +203,12 @@ impl DecomposeArgs {
         let long = matrix.rows() >= LONG_RUN_N;
         if long {
             eprintln!(
-                "couplings: decomposing a {}x{} matrix exactly; this takes a while \
-                 (about 30 s at n = 64, including the exact verification)...",
+                "couplings: decomposing a {}x{} matrix exactly ({} strategy); stages follow",
                 matrix.rows(),
-                matrix.cols()
+                matrix.cols(),
+                options.strategy.name()
             );
+            couplings::progress::enable();
         }
         let decomposition = couplings::decompose_with(&matrix, &options)
             .map_err(|e| decompose_failure(&self.file, &e))?;
@@ -260,6 +261,15 @@ impl CheckArgs {
         }
         let target = load_matrix(&self.file)?;
         let decomposition = load_layers(layers)?;
+        if target.rows() >= LONG_RUN_N {
+            couplings::progress::enable();
+            couplings::progress::stage(&format!(
+                "checking {} layers against a {}x{} target exactly",
+                decomposition.layers.len(),
+                target.rows(),
+                target.cols()
+            ));
+        }
         match couplings::check(&target, &decomposition) {
             Ok(_) => {
                 let k = decomposition.layers.len();

@@ -155,7 +155,9 @@ impl Arbitrary for Input {
     fn arbitrary(g: &mut Gen) -> Input {
         let n = 2 * (1 + usize::arbitrary(g) % 8);
         let family = u8::arbitrary(g) % 3;
-        let mut e: Vec<i64> = (0..n * n).map(|_| i64::from(i8::arbitrary(g) % 6)).collect();
+        let mut e: Vec<i64> = (0..n * n)
+            .map(|_| i64::from(i8::arbitrary(g) % 6))
+            .collect();
         if family == 1 {
             // Mostly zeros.
             for x in e.iter_mut() {
@@ -223,7 +225,13 @@ fn permutations_and_swaps_need_the_preconditioner() {
     let swap = perm_matrix(&[2, 3, 0, 1]);
     let (dec, trace) = decompose_traced(&swap, &balanced(7)).unwrap();
     assert!(trace.strategy.contains("preconditioned"));
-    assert_eq!(check(&swap, &dec), Ok(couplings::CheckReport { layers: dec.len(), n: 4 }));
+    assert_eq!(
+        check(&swap, &dec),
+        Ok(couplings::CheckReport {
+            layers: dec.len(),
+            n: 4
+        })
+    );
     let rev = perm_matrix(&(0..16).rev().collect::<Vec<_>>());
     verify(&rev, 3).unwrap();
 }
@@ -256,7 +264,13 @@ fn positive_mode_and_unequal_splits_are_refused() {
     };
     let err = decompose_traced(&t6, &uneven).unwrap_err();
     assert!(
-        matches!(&err, DecomposeError::UnsupportedStrategy { strategy: Construction::Balanced, .. }) || matches!(&err, DecomposeError::UnsupportedSplit { .. }),
+        matches!(
+            &err,
+            DecomposeError::UnsupportedStrategy {
+                strategy: Construction::Balanced,
+                ..
+            }
+        ) || matches!(&err, DecomposeError::UnsupportedSplit { .. }),
         "{err}"
     );
 }

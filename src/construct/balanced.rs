@@ -108,16 +108,21 @@ pub fn balanced_chain(t: &Matrix, seed: u64) -> Option<(Chain, bool)> {
         c
     };
     if let Some(c) = ldu_chain(&t_int) {
+        crate::progress::stage("balanced: layers built");
         return Some((row_scaling(c), false));
     }
     let mut rng = Rng::new(seed);
+    crate::progress::stage("balanced: a leading minor vanishes; random preconditioner");
     for _ in 0..ATTEMPTS {
-        let mut random = || Matrix::from_vec(d, d, (0..d * d).map(|_| qi(rng.range(-2, 2))).collect());
+        let mut random =
+            || Matrix::from_vec(d, d, (0..d * d).map(|_| qi(rng.range(-2, 2))).collect());
         let (r1, r2) = (random(), random());
         // T' = U(-R2) L(-R1) T_int, so T_int = L(R1) U(R2) T'.
         let l1 = Layer::unit(Kind::Lower, r1);
         let u2 = Layer::unit(Kind::Upper, r2);
-        let tp = u2.inverse().apply_matrix(&l1.inverse().apply_matrix(&t_int));
+        let tp = u2
+            .inverse()
+            .apply_matrix(&l1.inverse().apply_matrix(&t_int));
         if let Some(mut c) = ldu_chain(&tp) {
             c.push(u2);
             c.push(l1);
@@ -160,6 +165,7 @@ fn ldu_chain(t: &Matrix) -> Option<Chain> {
     tree(d, n, 1, &mut nodes);
     let requests: Vec<(usize, usize, usize)> = nodes.iter().map(|v| (v.s, v.k, v.e)).collect();
     let tt = t.transpose();
+    crate::progress::stage("balanced: fraction-free Gauss-Jordan passes on T and T^T");
     let (ys, xs) = rayon::join(
         || schur_snapshots(t, &requests),
         || schur_snapshots(&tt, &requests),

@@ -229,6 +229,7 @@ pub fn decompose_traced(
     options: &Options,
 ) -> Result<(Decomposition, Trace), DecomposeError> {
     let split = validate(matrix)?;
+    crate::progress::stage("exact inverse (fraction-free Gauss-Jordan)");
     let t_inv = matrix
         .inverse()
         .map_err(|s| DecomposeError::Singular { kernel: s.kernel })?;
@@ -238,6 +239,7 @@ pub fn decompose_traced(
             return Err(DecomposeError::NonPositiveDeterminant { det });
         }
     }
+    crate::progress::stage(&format!("{} construction", options.strategy.name()));
     let (chain, trace) = match options.strategy {
         Strategy::Shallow => search(matrix, &t_inv, options)
             .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
@@ -250,6 +252,10 @@ pub fn decompose_traced(
         layers: chain,
     }
     .normalized();
+    crate::progress::stage(&format!(
+        "verifying the product of {} layers exactly",
+        dec.len()
+    ));
     if dec.product() != *matrix {
         return Err(DecomposeError::Internal(format!(
             "the {} construction produced layers whose product differs from the target",

@@ -95,7 +95,11 @@ pub fn ratio(n: BigInt, d: BigInt) -> Q {
     if n.is_zero() {
         return Q::zero();
     }
-    let (n, d) = if d.sign() == Sign::Minus { (-n, -d) } else { (n, d) };
+    let (n, d) = if d.sign() == Sign::Minus {
+        (-n, -d)
+    } else {
+        (n, d)
+    };
     if d.is_one() {
         return Q::new_raw(n, d);
     }
@@ -218,7 +222,10 @@ mod tests {
             let x = Q::new(a.clone(), b.clone());
             let y = Q::new(b.clone() + 1, a.clone());
             assert_eq!(ratio(a.clone(), b.clone()), x);
-            let (b1, b2) = (BigInt::from(b.magnitude().clone()), BigInt::from(a.magnitude().clone()) + 3);
+            let (b1, b2) = (
+                BigInt::from(b.magnitude().clone()),
+                BigInt::from(a.magnitude().clone()) + 3,
+            );
             assert_eq!(ratio2(a.clone(), &b1, &b2), Q::new(a.clone(), &b1 * &b2));
             assert_eq!(add(&x, &y), &x + &y);
             assert_eq!(mul(&x, &y), &x * &y);

@@ -487,14 +487,20 @@ pub fn schur_snapshots(t: &Matrix, requests: &[(usize, usize, usize)]) -> Result
     assert!(t.is_square(), "snapshots of a non-square matrix");
     let n = t.rows();
     for &(s, k, e) in requests {
-        assert!(s < k && k < e && e <= n, "malformed request ({s}, {k}, {e})");
+        assert!(
+            s < k && k < e && e <= n,
+            "malformed request ({s}, {k}, {e})"
+        );
     }
     let mut rows: Vec<Vec<BigInt>> = (0..n)
         .map(|i| {
             t.row(i)
                 .iter()
                 .map(|x| {
-                    assert!(x.denom().is_one(), "schur_snapshots needs an integer matrix");
+                    assert!(
+                        x.denom().is_one(),
+                        "schur_snapshots needs an integer matrix"
+                    );
                     x.numer().clone()
                 })
                 .collect()

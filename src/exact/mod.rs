@@ -346,17 +346,25 @@ macro_rules! binop {
         impl std::ops::$trait<&Matrix> for &Matrix {
             type Output = Matrix;
             fn $method(self, rhs: &Matrix) -> Matrix {
-                assert!(self.rows == rhs.rows && self.cols == rhs.cols, "shape mismatch");
+                assert!(
+                    self.rows == rhs.rows && self.cols == rhs.cols,
+                    "shape mismatch"
+                );
                 Matrix {
                     rows: self.rows,
                     cols: self.cols,
-                    data: self.data.iter().zip(&rhs.data).map(|(a, b)| ($op)(a, b)).collect(),
+                    data: self
+                        .data
+                        .iter()
+                        .zip(&rhs.data)
+                        .map(|(a, b)| ($op)(a, b))
+                        .collect(),
                 }
             }
         }
     };
 }
-binop!(Add, add, |a, b| fast::add(a, b));
+binop!(Add, add, fast::add);
 binop!(Sub, sub, |a: &Q, b: &Q| fast::add(a, &-b));
 
 impl std::ops::Mul<&Matrix> for &Matrix {
