@@ -274,3 +274,19 @@ fn positive_mode_and_unequal_splits_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn singular_inputs_give_the_kernel() {
+    for t in [
+        Matrix::from_i64(&[&[1, 2], &[2, 4]]),
+        Matrix::from_i64(&[&[0, 1, 0, 0], &[0, 0, 0, 0], &[1, 0, 0, 0], &[0, 0, 1, 0]]),
+    ] {
+        match decompose_traced(&t, &balanced(0)) {
+            Err(DecomposeError::Singular { kernel }) => {
+                assert!(kernel.iter().any(|x| !x.is_zero()));
+                assert!(t.mul_vec(&kernel).iter().all(Zero::is_zero));
+            }
+            other => panic!("expected Singular, got {other:?}"),
+        }
+    }
+}

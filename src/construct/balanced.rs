@@ -42,6 +42,8 @@ use num_traits::One;
 const ATTEMPTS: u64 = 16;
 
 /// Layers (application order) whose product is `t`, built by the balanced strategy.
+/// `_t_inv` is not used (it is empty in signed mode): singular inputs are
+/// detected here, with the kernel evidence.
 pub(crate) fn chain(
     t: &Matrix,
     _t_inv: &Matrix,
@@ -65,8 +67,12 @@ pub(crate) fn chain(
             "only the half/half split is supported; use the shallow strategy",
         ));
     }
-    let (chain, preconditioned) = balanced_chain(t, options.seed)
-        .ok_or_else(|| DecomposeError::Internal("no preconditioner made T generic".into()))?;
+    let Some((chain, preconditioned)) = balanced_chain(t, options.seed) else {
+        return Err(match t.inverse() {
+            Err(s) => DecomposeError::Singular { kernel: s.kernel },
+            Ok(_) => DecomposeError::Internal("no preconditioner made T generic".into()),
+        });
+    };
     let trace = Trace {
         strategy: if preconditioned {
             "balanced LDU tree (preconditioned)"
@@ -112,6 +118,9 @@ pub fn balanced_chain(t: &Matrix, seed: u64) -> Option<(Chain, bool)> {
         return Some((row_scaling(c), false));
     }
     let mut rng = Rng::new(seed);
+    if t_int.rank() < n {
+        return None;
+    }
     crate::progress::stage("balanced: a leading minor vanishes; random preconditioner");
     for _ in 0..ATTEMPTS {
         let mut random =

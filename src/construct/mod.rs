@@ -23,6 +23,7 @@ pub mod five;
 pub mod peel;
 pub mod rng;
 pub mod short;
+pub mod verify;
 
 use crate::exact::{Matrix, Q};
 use crate::layer::Split;
@@ -229,10 +230,20 @@ pub fn decompose_traced(
     options: &Options,
 ) -> Result<(Decomposition, Trace), DecomposeError> {
     let split = validate(matrix)?;
-    crate::progress::stage("exact inverse (fraction-free Gauss-Jordan)");
-    let t_inv = matrix
-        .inverse()
-        .map_err(|s| DecomposeError::Singular { kernel: s.kernel })?;
+    // The balanced strategy (signed) does not use T^-1: its own elimination
+    // detects singular inputs and returns the kernel evidence.
+    let t_inv = if options.strategy == Strategy::Balanced && options.mode == Mode::Signed {
+        None
+    } else {
+        crate::progress::stage("exact inverse (fraction-free Gauss-Jordan)");
+        Some(
+            matrix
+                .inverse()
+                .map_err(|s| DecomposeError::Singular { kernel: s.kernel })?,
+        )
+    };
+    let t_inv_or_empty = t_inv.unwrap_or_else(|| Matrix::zeros(0, 0));
+    let t_inv = &t_inv_or_empty;
     if options.mode == Mode::Positive {
         let det = matrix.det();
         if !det.is_positive() {
@@ -241,10 +252,10 @@ pub fn decompose_traced(
     }
     crate::progress::stage(&format!("{} construction", options.strategy.name()));
     let (chain, trace) = match options.strategy {
-        Strategy::Shallow => search(matrix, &t_inv, options)
+        Strategy::Shallow => search(matrix, t_inv, options)
             .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
-        Strategy::Balanced => balanced::chain(matrix, &t_inv, options)?,
-        Strategy::Conditioned => conditioned::chain(matrix, &t_inv, options)?,
+        Strategy::Balanced => balanced::chain(matrix, t_inv, options)?,
+        Strategy::Conditioned => conditioned::chain(matrix, t_inv, options)?,
     };
     let dec = Decomposition {
         split,
@@ -256,7 +267,7 @@ pub fn decompose_traced(
         "verifying the product of {} layers exactly",
         dec.len()
     ));
-    if dec.product() != *matrix {
+    if !verify::product_equals(&dec, matrix) {
         return Err(DecomposeError::Internal(format!(
             "the {} construction produced layers whose product differs from the target",
             trace.strategy
