@@ -35,6 +35,8 @@ import tempfile
 import time
 
 import flint
+
+sys.set_int_max_str_digits(0)
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
