@@ -5,10 +5,12 @@
 //! Run: `cargo bench --bench decompose` (n = 8, 16, 32, 64) or
 //! `cargo bench --bench decompose -- 8 16 32 64 128` to choose the sizes.
 //! Prints a Markdown table (the README's table is a copy of one run).
+//! `COUPLINGS_BENCH_STRATEGY=balanced` selects the balanced strategy. The side by
+//! side comparison with FLINT is `bench/compare.py` (see `docs/performance.md`).
 
 use couplings::construct::rng::Rng;
 use couplings::exact::{Matrix, qi};
-use couplings::{Mode, Options, check, decompose_with};
+use couplings::{Mode, Options, Strategy, check, decompose_with};
 use std::time::Instant;
 
 fn random_matrix(n: usize, rng: &mut Rng) -> Matrix {
@@ -35,9 +37,14 @@ fn main() {
     } else {
         Mode::Signed
     };
+    let strategy = match std::env::var("COUPLINGS_BENCH_STRATEGY").as_deref() {
+        Ok("balanced") => Strategy::Balanced,
+        _ => Strategy::Shallow,
+    };
     println!(
-        "mode: {}, random integer matrices, entries in [-9, 9], seed 1",
-        mode.name()
+        "mode: {}, strategy: {}, random integer matrices, entries in [-9, 9], seed 1",
+        mode.name(),
+        strategy.name()
     );
     println!();
     println!(
@@ -60,6 +67,7 @@ fn main() {
             &m,
             &Options {
                 mode,
+                strategy,
                 ..Options::default()
             },
         )

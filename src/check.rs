@@ -52,13 +52,14 @@
 //! # Cost
 //!
 //! Each layer updates at most `max(p, q)` rows of `n` entries, each a dot product
-//! of at most `max(p, q) + 1` terms, so the product costs
-//! `O(K n^2 max(p, q))` big-number multiply-adds for `K` layers, plus `O(K n^2)`
-//! `lcm`s and exact divisions to put columns over a common denominator. Each dot
-//! product runs on integers over a shared denominator (one `lcm` per layer row and
-//! one per column of the running product), so only one rational normalisation
-//! (gcd) is done per output entry. For `n >= 32` the rows are processed in
-//! parallel with `rayon`.
+//! over the nonzero coefficients of the layer row (at most `max(p, q) + 1`), so
+//! the product costs `O(K n^2 max(p, q))` big-number multiply-adds for `K`
+//! layers, and much less for sparse layers. The running product is kept as
+//! integer rows over one denominator per row, so each updated row costs one `lcm`
+//! per nonzero coefficient and a content reduction (a `gcd` of the denominator
+//! with the entries until it reaches 1, usually after one or two), not one
+//! rational normalisation per entry; the final comparison `x b = a den` needs no
+//! `gcd`. For `n >= 32` the rows are processed in parallel with `rayon`.
 //!
 //! # Examples
 //! ```
@@ -261,18 +262,25 @@ pub fn check(target: &Matrix, dec: &Decomposition) -> Result<CheckReport, CheckE
     for (layer, l) in dec.layers.iter().enumerate() {
         check_layer(layer, l, dec.split, dec.mode)?;
     }
-    let mut m = vec![vec![Q::zero(); n]; n];
-    for (i, row) in m.iter_mut().enumerate() {
-        row[i] = Q::one();
-    }
+    // Row i of the running product is `rows[i].1 / rows[i].0` (integers over one
+    // positive denominator per row).
+    let mut rows: Vec<(BigInt, Vec<BigInt>)> = (0..n)
+        .map(|i| {
+            let mut row = vec![BigInt::zero(); n];
+            row[i] = BigInt::one();
+            (BigInt::one(), row)
+        })
+        .collect();
     for l in &dec.layers {
-        multiply_on_left(&mut m, l, first);
+        multiply_on_left(&mut rows, l, first);
     }
-    for (row, m_row) in m.into_iter().enumerate() {
-        for (col, product) in m_row.into_iter().enumerate() {
+    for (row, (den, m_row)) in rows.into_iter().enumerate() {
+        for (col, x) in m_row.into_iter().enumerate() {
             let target = target.get(row, col);
-            if &product != target {
+            // x / den == a / b  <=>  x b == a den (both denominators positive).
+            if &x * target.denom() != target.numer() * &den {
                 let target = target.clone();
+                let product = Q::new(x, den.clone());
                 return Err(CheckError::Mismatch {
                     row,
                     col,
@@ -326,9 +334,13 @@ fn check_layer(layer: usize, l: &Layer, split: Split, mode: Mode) -> Result<(), 
     Ok(())
 }
 
-/// `m <- layer * m`, where `p` is the size of the first part. Only the rows of
-/// the updated part change; each new row is a combination of old rows of `m`.
-fn multiply_on_left(m: &mut [Vec<Q>], layer: &Layer, p: usize) {
+/// `m <- layer * m`, where `p` is the size of the first part and row `i` of `m`
+/// is `m[i].1 / m[i].0`. Only the rows of the updated part change; each new row
+/// is a combination of old rows of `m`: its coefficients and the old rows'
+/// denominators are put over one denominator (an `lcm` per coefficient), the
+/// integer rows are combined, and the result is divided by the gcd of its
+/// denominator and entries (usually found after one or two `gcd`s).
+fn multiply_on_left(m: &mut [(BigInt, Vec<BigInt>)], layer: &Layer, p: usize) {
     let n = m.len();
     let parallel = n >= PARALLEL_FROM;
     // For each updated row r: the nonzero coefficients (source row, value) of
@@ -349,38 +361,62 @@ fn multiply_on_left(m: &mut [Vec<Q>], layer: &Layer, p: usize) {
             })
             .collect(),
     };
-    // Columns of the old m over a common denominator: column j is cols[j].1 / cols[j].0.
-    let old: &[Vec<Q>] = m;
-    let cols: Vec<(BigInt, Vec<BigInt>)> = map_range(n, parallel, |j| {
-        clear_denominators(old.iter().map(|r| &r[j]))
-    });
-    let new_rows: Vec<Vec<Q>> = map_range(combos.len(), parallel, |t| {
-        let nonzero = combos[t].1.iter().filter(|(_, c)| !c.is_zero());
-        let sources: Vec<usize> = nonzero.clone().map(|&(s, _)| s).collect();
-        let (den, coeffs) = clear_denominators(nonzero.map(|&(_, c)| c));
-        (0..n)
+    let old: &[(BigInt, Vec<BigInt>)] = m;
+    let new_rows: Vec<(BigInt, Vec<BigInt>)> = map_range(combos.len(), parallel, |t| {
+        let terms: Vec<(usize, &Q)> = combos[t]
+            .1
+            .iter()
+            .filter(|(_, c)| !c.is_zero())
+            .copied()
+            .collect();
+        // Row r = sum_s (a_s / b_s) (N_s / den_s) = (sum_s f_s N_s) / den with
+        // den = lcm_s(b_s den_s) and f_s = a_s den / (b_s den_s).
+        let den = terms.iter().fold(BigInt::one(), |acc, (s, c)| {
+            let d = c.denom() * &old[*s].0;
+            if d.is_one() || d == acc {
+                acc
+            } else {
+                acc.lcm(&d)
+            }
+        });
+        let factors: Vec<BigInt> = terms
+            .iter()
+            .map(|(s, c)| c.numer() * (&den / (c.denom() * &old[*s].0)))
+            .collect();
+        let mut row: Vec<BigInt> = (0..n)
             .map(|j| {
-                let (col_den, col) = &cols[j];
                 let mut sum = BigInt::zero();
-                for (&s, a) in sources.iter().zip(&coeffs) {
-                    if !col[s].is_zero() {
-                        sum += a * &col[s];
+                for ((s, _), f) in terms.iter().zip(&factors) {
+                    let x = &old[*s].1[j];
+                    if !x.is_zero() {
+                        sum += f * x;
                     }
                 }
-                Q::new(sum, &den * col_den)
+                sum
             })
-            .collect()
+            .collect();
+        let mut g = den.clone();
+        for x in &row {
+            if g.is_one() {
+                break;
+            }
+            if !x.is_zero() {
+                g = g.gcd(x);
+            }
+        }
+        if g.is_one() {
+            return (den, row);
+        }
+        for x in row.iter_mut() {
+            if !x.is_zero() {
+                *x = &*x / &g;
+            }
+        }
+        (den / g, row)
     });
     for ((r, _), row) in combos.iter().zip(new_rows) {
         m[*r] = row;
     }
-}
-
-/// `(d, [x * d])` for `d` the lcm of the denominators of the `x`s.
-fn clear_denominators<'a>(xs: impl Iterator<Item = &'a Q> + Clone) -> (BigInt, Vec<BigInt>) {
-    let den = xs.clone().fold(BigInt::one(), |d, x| d.lcm(x.denom()));
-    let ints = xs.map(|x| x.numer() * (&den / x.denom())).collect();
-    (den, ints)
 }
 
 /// `(0..len).map(f)`, in parallel (order preserved) when asked.

@@ -28,6 +28,7 @@ pub mod export;
 pub mod io;
 pub mod layer;
 pub mod mask;
+pub mod progress;
 pub mod proof;
 
 pub use check::{CheckError, CheckReport, check};

@@ -326,11 +326,12 @@ impl DecomposeArgs {
         let long = matrix.rows() >= LONG_RUN_N;
         if long {
             eprintln!(
-                "couplings: decomposing a {}x{} matrix exactly; this takes a while \
-                 (about 30 s at n = 64, including the exact verification)...",
+                "couplings: decomposing a {}x{} matrix exactly ({} strategy); stages follow",
                 matrix.rows(),
-                matrix.cols()
+                matrix.cols(),
+                options.strategy.name()
             );
+            couplings::progress::enable();
         }
         let decomposition =
             couplings::decompose_with(matrix, &options).map_err(|e| decompose_failure(file, &e))?;
@@ -416,6 +417,15 @@ impl CheckArgs {
             Some(m) if m.n() == target.rows() && target.is_square() => m.conjugate(&target),
             _ => target,
         };
+        if target.rows() >= LONG_RUN_N {
+            couplings::progress::enable();
+            couplings::progress::stage(&format!(
+                "checking {} layers against a {}x{} target exactly",
+                decomposition.layers.len(),
+                target.rows(),
+                target.cols()
+            ));
+        }
         match couplings::check(&target, &decomposition) {
             Ok(_) => {
                 let k = decomposition.layers.len();

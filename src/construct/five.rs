@@ -23,7 +23,7 @@
 //! (lemma `block_diag_four` with `Q = S0`), two of which merge with neighbours.
 
 use super::blocks::{Blocks, Chain};
-use crate::exact::{Matrix, Q, qi, triangular_inverse, ul_unit_lower};
+use crate::exact::{Matrix, Q, q_add, q_div, q_mul, qi, triangular_inverse, ul_unit_lower};
 use crate::layer::{Kind, Layer, Mode, invert};
 use num_traits::{One, Signed, Zero};
 
@@ -98,12 +98,12 @@ fn triangular_eigenvectors(a: &Matrix, lower: bool) -> Matrix {
                 let aik = a.get(i, k);
                 let vk = v.get(k, j);
                 if !aik.is_zero() && !vk.is_zero() {
-                    s += aik * vk;
+                    s = q_add(&s, &q_mul(aik, vk));
                 }
             }
             if !s.is_zero() {
                 let denom = a.get(i, i) - &cj;
-                v.set(i, j, -s / denom);
+                v.set(i, j, -q_div(&s, &denom));
             }
         }
     }

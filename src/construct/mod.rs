@@ -29,6 +29,7 @@ pub mod permutation;
 pub mod rng;
 pub mod short;
 pub mod split;
+pub mod verify;
 
 use crate::exact::{Matrix, Q};
 use crate::layer::Split;
@@ -236,9 +237,20 @@ pub fn decompose_traced(
     options: &Options,
 ) -> Result<(Decomposition, Trace), DecomposeError> {
     let split = validate_split(matrix, options.split)?;
-    let t_inv = matrix
-        .inverse()
-        .map_err(|s| DecomposeError::Singular { kernel: s.kernel })?;
+    // The balanced strategy (signed) does not use T^-1: its own elimination
+    // detects singular inputs and returns the kernel evidence.
+    let t_inv = if options.strategy == Strategy::Balanced && options.mode == Mode::Signed {
+        None
+    } else {
+        crate::progress::stage("exact inverse (fraction-free Gauss-Jordan)");
+        Some(
+            matrix
+                .inverse()
+                .map_err(|s| DecomposeError::Singular { kernel: s.kernel })?,
+        )
+    };
+    let t_inv_or_empty = t_inv.unwrap_or_else(|| Matrix::zeros(0, 0));
+    let t_inv = &t_inv_or_empty;
     if options.mode == Mode::Positive {
         let det = matrix.det();
         if !det.is_positive() {
@@ -271,11 +283,12 @@ pub fn decompose_traced(
             },
         )
     } else {
+        crate::progress::stage(&format!("{} construction", options.strategy.name()));
         match options.strategy {
-            Strategy::Shallow => search(matrix, &t_inv, options)
+            Strategy::Shallow => search(matrix, t_inv, options)
                 .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
-            Strategy::Balanced => balanced::chain(matrix, &t_inv, options)?,
-            Strategy::Conditioned => conditioned::chain(matrix, &t_inv, options)?,
+            Strategy::Balanced => balanced::chain(matrix, t_inv, options)?,
+            Strategy::Conditioned => conditioned::chain(matrix, t_inv, options)?,
         }
     };
     let dec = Decomposition {
@@ -284,7 +297,11 @@ pub fn decompose_traced(
         layers: chain,
     }
     .normalized();
-    if dec.product() != *matrix {
+    crate::progress::stage(&format!(
+        "verifying the product of {} layers exactly",
+        dec.len()
+    ));
+    if !verify::product_equals(&dec, matrix) {
         return Err(DecomposeError::Internal(format!(
             "the {} construction produced layers whose product differs from the target",
             trace.strategy

@@ -5,9 +5,9 @@
 //! denominator per row) so the inner loops run on integers and reduce each output
 //! entry once, instead of reducing a fraction after every multiply-add.
 
+use super::fast::{add as q_add, div as q_div, lcm_pos, mul as q_mul, ratio, ratio2};
 use super::{Matrix, Q};
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_traits::{One, Zero};
 use rayon::prelude::*;
 
@@ -38,7 +38,7 @@ fn lcm_denoms<'a>(xs: impl Iterator<Item = &'a Q>) -> BigInt {
         if x.denom().is_one() {
             acc
         } else {
-            acc.lcm(x.denom())
+            lcm_pos(&acc, x.denom())
         }
     })
 }
@@ -64,22 +64,56 @@ fn integer_rows(a: &Matrix) -> (Vec<BigInt>, Vec<Vec<BigInt>>) {
         .unzip()
 }
 
+/// Rows of `a` with at most this many nonzero entries are multiplied directly
+/// (a few rational multiply-adds per output entry) instead of through the
+/// shared-denominator integer kernel.
+const SPARSE_ROW: usize = 2;
+
 /// Exact product `a * b`.
+///
+/// Sparse-aware: rows of `a` with at most [`SPARSE_ROW`] nonzeros are computed
+/// directly (a row with one coefficient `+-1` just copies a row of `b`); the other
+/// rows use the integer kernel, with denominators cleared only over the rows of
+/// `b` that those rows of `a` actually use.
 pub(super) fn mul(a: &Matrix, b: &Matrix) -> Matrix {
     assert_eq!(a.cols(), b.rows(), "inner dimensions differ");
     let (m, k, n) = (a.rows(), a.cols(), b.cols());
     if m == 0 || n == 0 {
         return Matrix::zeros(m, n);
     }
-    let (ra, ai) = integer_rows(a);
-    let (cb, bt) = integer_rows(&b.transpose());
+    let support: Vec<Vec<usize>> = (0..m)
+        .map(|i| (0..k).filter(|&t| !a.get(i, t).is_zero()).collect())
+        .collect();
+    // Inner indices used by the dense rows, and the dense rows' integer forms.
+    let mut used = vec![false; k];
+    for s in support.iter().filter(|s| s.len() > SPARSE_ROW) {
+        for &t in s {
+            used[t] = true;
+        }
+    }
+    let inner: Vec<usize> = (0..k).filter(|&t| used[t]).collect();
+    let (ra, ai) = integer_rows(&a.permuted(&(0..m).collect::<Vec<_>>(), &inner));
+    let (cb, bt) = integer_rows(&b.permuted(&inner, &(0..n).collect::<Vec<_>>()).transpose());
     let row = |i: usize| -> Vec<Q> {
+        let s = &support[i];
+        if s.len() <= SPARSE_ROW {
+            return (0..n)
+                .map(|j| {
+                    s.iter().fold(Q::zero(), |acc, &t| {
+                        let y = b.get(t, j);
+                        if y.is_zero() {
+                            acc
+                        } else {
+                            q_add(&acc, &q_mul(a.get(i, t), y))
+                        }
+                    })
+                })
+                .collect();
+        }
         (0..n)
             .map(|j| {
                 let mut s = BigInt::zero();
-                for t in 0..k {
-                    let x = &ai[i][t];
-                    let y = &bt[j][t];
+                for (x, y) in ai[i].iter().zip(&bt[j]) {
                     if !x.is_zero() && !y.is_zero() {
                         s += x * y;
                     }
@@ -87,12 +121,13 @@ pub(super) fn mul(a: &Matrix, b: &Matrix) -> Matrix {
                 if s.is_zero() {
                     Q::zero()
                 } else {
-                    Q::new(s, &ra[i] * &cb[j])
+                    ratio2(s, &ra[i], &cb[j])
                 }
             })
             .collect()
     };
-    let data: Vec<Q> = if m * n * k >= PARALLEL_WORK {
+    let work: usize = support.iter().map(Vec::len).sum::<usize>() * n;
+    let data: Vec<Q> = if work >= PARALLEL_WORK {
         (0..m).into_par_iter().flat_map_iter(row).collect()
     } else {
         (0..m).flat_map(row).collect()
@@ -210,7 +245,7 @@ pub(super) fn inverse(a: &Matrix) -> Result<Matrix, Singular> {
                 if x.is_zero() {
                     Q::zero()
                 } else {
-                    Q::new(x * &ra[j], p.clone())
+                    ratio(x * &ra[j], p.clone())
                 }
             })
         })
@@ -323,10 +358,10 @@ pub fn lu_unit_lower(a: &Matrix) -> Option<(Matrix, Matrix)> {
     for k in 0..n {
         let (pprev, pk) = &pivots[k];
         for (j, mkj) in m[k].iter().enumerate().skip(k) {
-            u.set(k, j, Q::new(mkj.clone(), pprev.clone()));
+            u.set(k, j, ratio(mkj.clone(), pprev.clone()));
         }
         for (i, li) in lint.iter().enumerate().skip(k) {
-            l.set(i, k, Q::new(li[k].clone(), pk.clone()));
+            l.set(i, k, ratio(li[k].clone(), pk.clone()));
         }
     }
     // A = diag(r)^-1 A_int = (diag(r)^-1 L_int diag(r)) (diag(r)^-1 U_int).
@@ -388,11 +423,11 @@ pub fn triangular_inverse(a: &Matrix, lower: bool) -> Option<Matrix> {
             for k in range {
                 let aik = a.get(i, k);
                 if !aik.is_zero() && !x[k].is_zero() {
-                    s += aik * &x[k];
+                    s = q_add(&s, &q_mul(aik, &x[k]));
                 }
             }
             if !s.is_zero() {
-                x[i] = -s / a.get(i, i);
+                x[i] = -q_div(&s, a.get(i, i));
             }
         }
         x
@@ -409,4 +444,114 @@ pub fn triangular_inverse(a: &Matrix, lower: bool) -> Option<Matrix> {
         }
     }
     Some(m)
+}
+
+/// What [`schur_snapshots`] returns: the leading principal minors and the
+/// requested blocks of `T_k^-1 T`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshots {
+    /// `minors[k]` is the leading principal minor of order `k` (`minors[0] = 1`).
+    pub minors: Vec<BigInt>,
+    /// One matrix per request `(s, k, e)`: rows `s..k`, columns `k..e` of
+    /// `T_k^-1 T[0..k, ..]`, where `T_k` is the leading `k x k` block.
+    pub blocks: Vec<Matrix>,
+}
+
+/// Fraction-free Gauss-Jordan elimination without pivoting on an integer matrix
+/// `t`, taking snapshots along the way.
+///
+/// After `k` elimination steps the state is `[[p_k I, p_k T_k^-1 T12], [0, A_k]]`
+/// with `p_k` the leading principal minor of order `k` (Bareiss), so each
+/// request `(s, k, e)` (with `s < k < e <= n`) is read off as rows `s..k`, columns
+/// `k..e` of the top-right block divided by `p_k`. Every snapshot entry is a ratio
+/// of two minors of order `k` of `t` (Cramer's rule). Only the columns right of
+/// the pivot are updated (`n^3 / 2` multiply-adds) and rows run in parallel.
+///
+/// Returns `Err(k)` if the leading principal minor of order `k + 1` vanishes.
+///
+/// # Panics
+/// Panics if `t` is not square or has a non-integer entry, or a request is malformed.
+///
+/// # Examples
+/// ```
+/// use couplings::exact::{Matrix, q, schur_snapshots};
+/// let t = Matrix::from_i64(&[&[2, 1, 0], &[1, 3, 1], &[0, 1, 4]]);
+/// let s = schur_snapshots(&t, &[(0, 1, 3), (0, 2, 3)]).unwrap();
+/// assert_eq!(s.minors.iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["1", "2", "5", "18"]);
+/// // T_1^-1 T[0, 1..3] = [1/2, 0]; T_2^-1 T[0..2, 2] = [-1/5, 2/5].
+/// assert_eq!(s.blocks[0], Matrix::from_rows(vec![vec![q(1, 2), q(0, 1)]]).unwrap());
+/// assert_eq!(s.blocks[1], Matrix::from_rows(vec![vec![q(-1, 5)], vec![q(2, 5)]]).unwrap());
+/// assert!(schur_snapshots(&Matrix::from_i64(&[&[0, 1], &[1, 0]]), &[]).is_err());
+/// ```
+pub fn schur_snapshots(t: &Matrix, requests: &[(usize, usize, usize)]) -> Result<Snapshots, usize> {
+    assert!(t.is_square(), "snapshots of a non-square matrix");
+    let n = t.rows();
+    for &(s, k, e) in requests {
+        assert!(
+            s < k && k < e && e <= n,
+            "malformed request ({s}, {k}, {e})"
+        );
+    }
+    let mut rows: Vec<Vec<BigInt>> = (0..n)
+        .map(|i| {
+            t.row(i)
+                .iter()
+                .map(|x| {
+                    assert!(
+                        x.denom().is_one(),
+                        "schur_snapshots needs an integer matrix"
+                    );
+                    x.numer().clone()
+                })
+                .collect()
+        })
+        .collect();
+    let mut minors = vec![BigInt::one()];
+    let mut blocks: Vec<Option<Matrix>> = vec![None; requests.len()];
+    let take = |rows: &[Vec<BigInt>], k: usize, p: &BigInt, blocks: &mut Vec<Option<Matrix>>| {
+        for (slot, &(s, kk, e)) in blocks.iter_mut().zip(requests) {
+            if kk == k {
+                let data = (s..k)
+                    .flat_map(|i| (k..e).map(move |j| (i, j)))
+                    .map(|(i, j)| ratio(rows[i][j].clone(), p.clone()))
+                    .collect();
+                *slot = Some(Matrix::from_vec(k - s, e - k, data));
+            }
+        }
+    };
+    for c in 0..n {
+        let pk = rows[c][c].clone();
+        if pk.is_zero() {
+            return Err(c);
+        }
+        let prev = minors[c].clone();
+        let pivot_row = rows[c].clone();
+        let update = |(i, row): (usize, &mut Vec<BigInt>)| {
+            if i == c {
+                return;
+            }
+            let f = std::mem::take(&mut row[c]);
+            for j in c + 1..n {
+                let mut v = &pk * &row[j];
+                if !f.is_zero() && !pivot_row[j].is_zero() {
+                    v -= &f * &pivot_row[j];
+                }
+                row[j] = if prev.is_one() { v } else { v / &prev };
+            }
+        };
+        if n * (n - c) >= PARALLEL_WORK / 8 {
+            rows.par_iter_mut().enumerate().for_each(update);
+        } else {
+            rows.iter_mut().enumerate().for_each(update);
+        }
+        minors.push(pk.clone());
+        take(&rows, c + 1, &pk, &mut blocks);
+    }
+    Ok(Snapshots {
+        minors,
+        blocks: blocks
+            .into_iter()
+            .map(|b| b.expect("every request has k < n"))
+            .collect(),
+    })
 }

@@ -3,11 +3,14 @@
 //! products, fraction-free inversion, determinants, kernels, triangular
 //! factorisations). Nothing here knows about coupling layers.
 
+mod fast;
 mod kernels;
 mod number;
 
+pub use fast::{add as q_add, div as q_div, gcd_biguint, mul as q_mul, ratio};
 pub use kernels::{
-    Singular, lcm_of_denominators, lu_unit_lower, triangular_inverse, ul_unit_lower,
+    Singular, Snapshots, lcm_of_denominators, lu_unit_lower, schur_snapshots, triangular_inverse,
+    ul_unit_lower,
 };
 pub use number::{MAX_EXPONENT, NumberError, Q, bits, fmt_q, parse_q, q, qi, sign, to_f64};
 
@@ -236,7 +239,7 @@ impl Matrix {
                 let mut s = Q::zero();
                 for (a, b) in self.row(i).iter().zip(x) {
                     if !a.is_zero() && !b.is_zero() {
-                        s += a * b;
+                        s = fast::add(&s, &fast::mul(a, b));
                     }
                 }
                 s
@@ -258,7 +261,7 @@ impl Matrix {
         let mut m = self.clone();
         for (row, di) in m.data.chunks_mut(self.cols.max(1)).zip(d) {
             for x in row {
-                *x = &*x * di;
+                *x = fast::mul(x, di);
             }
         }
         m
@@ -269,7 +272,7 @@ impl Matrix {
         let mut m = self.clone();
         for row in m.data.chunks_mut(self.cols.max(1)) {
             for (x, dj) in row.iter_mut().zip(d) {
-                *x = &*x * dj;
+                *x = fast::mul(x, dj);
             }
         }
         m
@@ -339,22 +342,30 @@ impl Matrix {
 }
 
 macro_rules! binop {
-    ($trait:ident, $method:ident, $op:tt) => {
+    ($trait:ident, $method:ident, $op:expr) => {
         impl std::ops::$trait<&Matrix> for &Matrix {
             type Output = Matrix;
             fn $method(self, rhs: &Matrix) -> Matrix {
-                assert!(self.rows == rhs.rows && self.cols == rhs.cols, "shape mismatch");
+                assert!(
+                    self.rows == rhs.rows && self.cols == rhs.cols,
+                    "shape mismatch"
+                );
                 Matrix {
                     rows: self.rows,
                     cols: self.cols,
-                    data: self.data.iter().zip(&rhs.data).map(|(a, b)| a $op b).collect(),
+                    data: self
+                        .data
+                        .iter()
+                        .zip(&rhs.data)
+                        .map(|(a, b)| ($op)(a, b))
+                        .collect(),
                 }
             }
         }
     };
 }
-binop!(Add, add, +);
-binop!(Sub, sub, -);
+binop!(Add, add, fast::add);
+binop!(Sub, sub, |a: &Q, b: &Q| fast::add(a, &-b));
 
 impl std::ops::Mul<&Matrix> for &Matrix {
     type Output = Matrix;
