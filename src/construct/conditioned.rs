@@ -384,35 +384,6 @@ fn round_chain(target: &DMatrix<f64>, shifts: &mut [DMatrix<f64>], d: usize) -> 
     Some(chain)
 }
 
-/// Eigenvector matrix of a triangular matrix `a` with distinct diagonal: unit
-/// triangular `V` (same orientation as `a`) with `a V = V diag(a)`.
-fn triangular_eigenvectors(a: &Matrix, lower: bool) -> Matrix {
-    let d = a.rows();
-    let mut v = Matrix::identity(d);
-    for j in 0..d {
-        let cj = a.get(j, j).clone();
-        let rows: Vec<usize> = if lower {
-            (j + 1..d).collect()
-        } else {
-            (0..j).rev().collect()
-        };
-        for i in rows {
-            let range = if lower { j..i } else { i + 1..j + 1 };
-            let mut s = Q::zero();
-            for k in range {
-                let (aik, vk) = (a.get(i, k), v.get(k, j));
-                if !aik.is_zero() && !vk.is_zero() {
-                    s += aik * vk;
-                }
-            }
-            if !s.is_zero() {
-                v.set(i, j, -s / (a.get(i, i) - &cj));
-            }
-        }
-    }
-    v
-}
-
 /// The five-layer core (`docs/construction.md`, tier 2) on `b`, with the choices
 /// made for conditioning: `Dt = delta I` and the spectrum `+-(1 + delta + 3 (2 i - d + 1) / (4 d))`.
 /// Layers in application order: `U(W)`, `L(A2)`, `U(Z, E1)`, `L(A1, D1)`, `U(B0)`.
@@ -457,8 +428,8 @@ fn core(b: &Blocks, delta: &Q, mode: Mode) -> Option<Chain> {
     let omega: Vec<Q> = (0..d).map(|i| &c[i] / lam.get(i, i)).collect();
     let delta_s: Vec<Q> = (0..d).map(|i| &c[i] / u.get(i, i)).collect();
     // lemma: triangular_similarity
-    let v1 = triangular_eigenvectors(&lam.scale_rows(&omega), true);
-    let v2 = triangular_eigenvectors(&u.scale_rows(&delta_s), false);
+    let v1 = super::five::triangular_eigenvectors(&lam.scale_rows(&omega), true);
+    let v2 = super::five::triangular_eigenvectors(&u.scale_rows(&delta_s), false);
     // lemma: core_similarity (Z = V2 V1^-1)
     let z = &v2 * &triangular_inverse(&v1, true)?;
     // lemma: core_u0_peel

@@ -76,7 +76,7 @@ pub fn plan(b: &Blocks) -> Option<CorePlan> {
 
 /// Eigenvector matrix of a triangular matrix `a` with distinct diagonal `c`:
 /// unit triangular `V` (same orientation as `a`) with `a V = V diag(c)`.
-fn triangular_eigenvectors(a: &Matrix, lower: bool) -> Matrix {
+pub(crate) fn triangular_eigenvectors(a: &Matrix, lower: bool) -> Matrix {
     let d = a.rows();
     let mut v = Matrix::identity(d);
     for j in 0..d {
