@@ -240,3 +240,36 @@ fn walkthrough_paths_are_relative() {
         }
     }
 }
+
+#[test]
+fn balanced_and_conditioned_walkthroughs_name_their_strategy() {
+    let t = couplings::io::read_matrix(&root().join("examples/glow_rotation_8.txt")).unwrap();
+    for (strategy, flag, doc) in [
+        (
+            couplings::Strategy::Balanced,
+            "--strategy balanced",
+            "docs/performance.md",
+        ),
+        (
+            couplings::Strategy::Conditioned,
+            "--strategy conditioned",
+            "docs/conditioning.md",
+        ),
+    ] {
+        let options = Options {
+            strategy,
+            ..Options::default()
+        };
+        let md = explain(&t, &options, "examples/glow_rotation_8.txt").unwrap();
+        assert!(md.contains(flag), "{strategy:?}: no '{flag}' in the header");
+        assert!(md.contains(doc), "{strategy:?}: no pointer to {doc}");
+        assert!(
+            !md.contains("No walkthrough is written"),
+            "{strategy:?}: missing paragraph"
+        );
+        assert!(
+            !md.contains("tries the constructions shortest first"),
+            "{strategy:?}: describes the shallow search"
+        );
+    }
+}
