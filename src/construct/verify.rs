@@ -5,7 +5,7 @@
 //! and a content reduction that usually stops after one or two `gcd`s (instead of
 //! one big-number `gcd` per entry when every entry is a normalised rational).
 //! The final comparison `N_ij = T_ij delta_i` needs no `gcd` at all. This is a
-//! construction-side self-check; the independent checker is [`crate::check`].
+//! construction-side self-check; the independent checker is [`crate::check()`].
 
 use crate::exact::{Matrix, gcd_biguint};
 use crate::layer::{Decomposition, Kind};
