@@ -62,14 +62,10 @@ pub fn opts(mode: Mode) -> Options {
     }
 }
 
-/// The permutation matrix whose column `j` has its 1 in row `p[j]`.
+/// The permutation matrix whose column `j` has its 1 in row `p[j]` (the
+/// crate's convention, `couplings::construct::permutation::permutation_matrix`).
 pub fn perm_matrix(p: &[usize]) -> Matrix {
-    let n = p.len();
-    let mut m = Matrix::zeros(n, n);
-    for (j, &i) in p.iter().enumerate() {
-        m.set(i, j, qi(1));
-    }
-    m
+    couplings::construct::permutation::permutation_matrix(p)
 }
 
 /// Sign of a permutation (+1 even, -1 odd), by counting cycles.
