@@ -2,18 +2,16 @@
 //! condition numbers and the float64 error of the chain's product. Exact code
 //! never depends on anything here; these are the headline figures reported next
 //! to the layer count and the entry bit sizes ([`figures`]), the full
-//! conditioning [`report`] behind `couplings decompose --report`, and seeded test
-//! [`families`] (Glow-style rotations and LU weights, random integer matrices).
-//! The conditioned strategy uses [`to_float`] for its float half only.
+//! conditioning [`report`] behind `couplings decompose --report`. The seeded
+//! test families live in [`crate::families`] (also reachable here as
+//! [`families`]); [`to_float`] is [`crate::exact::to_float`].
 
 use crate::exact::{Matrix, to_f64};
 use crate::layer::{Decomposition, Layer, Split};
 use nalgebra::DMatrix;
 
-/// A matrix rounded to float64.
-pub fn to_float(m: &Matrix) -> DMatrix<f64> {
-    DMatrix::from_fn(m.rows(), m.cols(), |i, j| to_f64(m.get(i, j)))
-}
+pub use crate::exact::to_float;
+pub use crate::families;
 
 /// 2-norm condition number (ratio of extreme singular values, float64 SVD).
 /// Returns infinity for a numerically singular matrix.
@@ -211,111 +209,5 @@ impl Report {
             "target_condition": num(self.target_condition),
         })
         .to_string()
-    }
-}
-
-/// Seeded test families for conditioning measurements (deterministic on every
-/// platform: the crate's SplitMix64 generator, Box-Muller normals, nalgebra QR).
-pub mod families {
-    use crate::construct::rng::Rng;
-    use crate::exact::{Matrix, Q, qi};
-    use nalgebra::DMatrix;
-
-    fn uniform(rng: &mut Rng) -> f64 {
-        ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-
-    /// A standard normal sample (Box-Muller).
-    pub fn normal(rng: &mut Rng) -> f64 {
-        let (u, v) = (uniform(rng), uniform(rng));
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-
-    /// The float64 matrix rounded to float32 entries, converted exactly.
-    pub fn exact_f32(m: &DMatrix<f64>) -> Matrix {
-        Matrix::from_vec(
-            m.nrows(),
-            m.ncols(),
-            m.transpose()
-                .iter()
-                .map(|&x| Q::from_float(x as f32 as f64).expect("finite entry"))
-                .collect(),
-        )
-    }
-
-    fn random_rotation(c: usize, rng: &mut Rng) -> DMatrix<f64> {
-        let g = DMatrix::from_fn(c, c, |_, _| normal(rng));
-        let qr = g.qr();
-        let (mut q, r) = (qr.q(), qr.r());
-        for j in 0..c {
-            if r[(j, j)] < 0.0 {
-                q.column_mut(j).neg_mut();
-            }
-        }
-        if q.determinant() < 0.0 {
-            q.column_mut(0).neg_mut();
-        }
-        q
-    }
-
-    /// A Glow-style 1x1 convolution of `c` channels at initialisation: the QR
-    /// rotation of a seeded standard normal matrix (det made positive), rounded
-    /// to float32 and read exactly (dyadic rationals). Condition number ~1.
-    ///
-    /// # Examples
-    /// ```
-    /// let w = couplings::analysis::families::glow_rotation(8, 1);
-    /// assert!(couplings::analysis::condition_number(&w) < 1.0001);
-    /// ```
-    pub fn glow_rotation(c: usize, seed: u64) -> Matrix {
-        let mut rng = Rng::new(seed);
-        exact_f32(&random_rotation(c, &mut rng))
-    }
-
-    /// A Glow LU-parametrised weight `W = P L (U + diag(s))` with random entries:
-    /// `P` a random permutation, `L` unit lower and `U` strictly upper with
-    /// `N(0, 1/c)` entries, `s = +-exp(N(0, 0.25))` with random signs; computed in
-    /// float64 and rounded to float32 (what a float32 model multiplies with).
-    pub fn glow_lu(c: usize, seed: u64) -> Matrix {
-        let mut rng = Rng::new(seed);
-        let sd = 1.0 / (c as f64).sqrt();
-        let mut l = DMatrix::<f64>::identity(c, c);
-        let mut u = DMatrix::<f64>::zeros(c, c);
-        for i in 0..c {
-            for j in 0..c {
-                let x = normal(&mut rng) * sd;
-                if i > j {
-                    l[(i, j)] = x;
-                } else if i < j {
-                    u[(i, j)] = x;
-                }
-            }
-        }
-        for i in 0..c {
-            let sign = if rng.next_u64().is_multiple_of(2) {
-                1.0
-            } else {
-                -1.0
-            };
-            u[(i, i)] = sign * (0.5 * normal(&mut rng)).exp();
-        }
-        let perm = rng.permutation(c);
-        let mut p = DMatrix::<f64>::zeros(c, c);
-        for (j, &i) in perm.iter().enumerate() {
-            p[(i, j)] = 1.0;
-        }
-        exact_f32(&(p * l * u))
-    }
-
-    /// A random `n x n` integer matrix with entries in `[-9, 9]` (invertible:
-    /// resampled until the exact determinant is nonzero).
-    pub fn random_integer(n: usize, seed: u64) -> Matrix {
-        let mut rng = Rng::new(seed);
-        loop {
-            let m = Matrix::from_vec(n, n, (0..n * n).map(|_| qi(rng.range(-9, 9))).collect());
-            if !num_traits::Zero::is_zero(&m.det()) {
-                return m;
-            }
-        }
     }
 }

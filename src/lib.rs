@@ -23,13 +23,16 @@ pub mod construct;
 pub mod depth;
 pub mod exact;
 pub mod explain;
-pub mod explain_split;
 pub mod export;
+pub mod families;
 pub mod io;
 pub mod layer;
 pub mod mask;
 pub mod progress;
 pub mod proof;
+
+/// The unequal-split walkthrough, now [`explain::unequal`] (this path is kept).
+pub use explain::unequal as explain_split;
 
 pub use check::{CheckError, CheckReport, check};
 pub use construct::permutation::{

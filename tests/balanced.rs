@@ -5,7 +5,7 @@
 //! mode and unequal splits. Proptest and quickcheck.
 
 use couplings::construct::rng::Rng;
-use couplings::construct::{DecomposeError, Strategy as Construction, decompose_traced};
+use couplings::construct::{Construction, DecomposeError, Strategy as Build, decompose_traced};
 use couplings::exact::{Matrix, Q, q, qi};
 use couplings::{Decomposition, Mode, Options, Split, check};
 use num_traits::Zero;
@@ -14,7 +14,7 @@ use quickcheck::{Arbitrary, Gen, QuickCheck};
 
 fn balanced(seed: u64) -> Options {
     Options {
-        strategy: Construction::Balanced,
+        strategy: Build::Balanced,
         seed,
         ..Options::default()
     }
@@ -42,7 +42,7 @@ fn verify(t: &Matrix, seed: u64) -> Result<Decomposition, String> {
             "{} layers > bound {} ({})",
             dec.len(),
             layer_bound(t.rows()),
-            trace.strategy
+            trace.construction
         ));
     }
     Ok(dec)
@@ -224,7 +224,12 @@ fn bits_within_four_times_the_inverse() {
 fn permutations_and_swaps_need_the_preconditioner() {
     let swap = perm_matrix(&[2, 3, 0, 1]);
     let (dec, trace) = decompose_traced(&swap, &balanced(7)).unwrap();
-    assert!(trace.strategy.contains("preconditioned"));
+    assert_eq!(
+        trace.construction,
+        Construction::BalancedTree {
+            preconditioned: true
+        }
+    );
     assert_eq!(
         check(&swap, &dec),
         Ok(couplings::CheckReport {
@@ -254,7 +259,7 @@ fn positive_mode_and_unequal_splits_are_refused() {
     let t = if t.det() > qi(0) { t } else { -&t };
     let err = decompose_traced(&t, &positive).unwrap_err();
     assert!(
-        matches!(&err, DecomposeError::UnsupportedStrategy { strategy: Construction::Balanced, reason } if reason.contains("positive")),
+        matches!(&err, DecomposeError::UnsupportedStrategy { strategy: Build::Balanced, reason } if reason.contains("positive")),
         "{err}"
     );
     let t6 = random_matrix(6, 4);
@@ -267,7 +272,7 @@ fn positive_mode_and_unequal_splits_are_refused() {
         matches!(
             &err,
             DecomposeError::UnsupportedStrategy {
-                strategy: Construction::Balanced,
+                strategy: Build::Balanced,
                 ..
             }
         ) || matches!(&err, DecomposeError::UnsupportedSplit { .. }),

@@ -8,8 +8,7 @@ use couplings::analysis::{families, report};
 use couplings::exact::{Matrix, qi};
 use couplings::io::read_matrix;
 use couplings::{
-    DecomposeError, Decomposition, Mode, Options, Split, Strategy as Construction, check,
-    decompose_with,
+    DecomposeError, Decomposition, Mode, Options, Split, Strategy as Build, check, decompose_with,
 };
 use num_traits::{Signed, Zero};
 use proptest::prelude::*;
@@ -23,7 +22,7 @@ const MAX_LAYERS: usize = 12;
 fn options(mode: Mode) -> Options {
     Options {
         mode,
-        strategy: Construction::Conditioned,
+        strategy: Build::Conditioned,
         ..Options::default()
     }
 }
@@ -220,7 +219,7 @@ fn errors_by_kind() {
     assert!(matches!(
         decompose_with(&t, &options(Mode::Signed)),
         Err(DecomposeError::UnsupportedStrategy {
-            strategy: Construction::Conditioned,
+            strategy: Build::Conditioned,
             ..
         })
     ));
@@ -238,7 +237,7 @@ fn errors_by_kind() {
     assert!(matches!(
         decompose_with(&t, &o),
         Err(DecomposeError::UnsupportedStrategy {
-            strategy: Construction::Conditioned,
+            strategy: Build::Conditioned,
             ..
         })
     ));

@@ -11,7 +11,7 @@
 mod common;
 
 use common::*;
-use couplings::construct::decompose_traced;
+use couplings::construct::{Construction, decompose_traced};
 use couplings::exact::{Matrix, Q, q, qi};
 use couplings::{Mode, decompose};
 use num_bigint::BigInt;
@@ -53,16 +53,16 @@ fn both_modes(
         println!(
             "{label}: signed {} layers ({}, {signed_time:.1?}), positive {} layers ({}, {positive_time:.1?})",
             s.len(),
-            st.strategy,
+            st.construction,
             p.len(),
-            pt.strategy
+            pt.construction
         );
         Some(p.len())
     } else {
         println!(
             "{label}: signed {} layers ({}, {signed_time:.1?}), det < 0",
             s.len(),
-            st.strategy
+            st.construction
         );
         None
     };
@@ -103,7 +103,7 @@ fn identity_gives_empty_product() {
             let (dec, trace) = verify_traced(&t, mode);
             assert_eq!(dec.len(), 0, "identity n = {n} in {mode:?} mode");
             assert!(dec.is_empty());
-            assert_eq!(trace.strategy, "identity");
+            assert_eq!(trace.construction, Construction::Identity);
             assert_eq!(dec.product(), t);
         }
     }
@@ -702,7 +702,7 @@ fn random_dense(n: usize, count: usize, seed: u64, positive: bool) {
             println!(
                 "random dense n = {n} #{k}: signed {} layers via {}, max bits {}; decompose {t_dec:.1?}, product {t_product:.1?}, check {t_check:.1?}",
                 s.len(),
-                trace.strategy,
+                trace.construction,
                 s.max_bits()
             );
         }
@@ -970,7 +970,7 @@ fn regression_positive_mode_generic_cost() {
     println!(
         "positive n = 16: {} layers via {} (sign fix {})",
         p.len(),
-        trace.strategy,
+        trace.construction,
         trace.sign_fix
     );
     assert!(p.len() <= GENERIC_POSITIVE_MAX);

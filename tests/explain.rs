@@ -171,7 +171,7 @@ fn walkthroughs_cover_the_constructions_without_failed_claims() {
             let Ok((dec, trace)) = decompose_traced(t, &options) else {
                 continue;
             };
-            let key = (trace.strategy.to_string(), mode.name());
+            let key = (trace.construction.to_string(), mode.name());
             let count = seen.entry(key).or_insert(0);
             *count += 1;
             if *count > 3 {
@@ -181,13 +181,13 @@ fn walkthroughs_cover_the_constructions_without_failed_claims() {
             assert!(
                 md.contains("Verified by the independent checker"),
                 "{}:\n{md}",
-                trace.strategy
+                trace.construction
             );
             for bad in [": NO", "REJECTED", "unexpected", "could not be recomputed"] {
                 assert!(
                     !md.contains(bad),
                     "{} claims `{bad}`:\n{md}",
-                    trace.strategy
+                    trace.construction
                 );
             }
             assert!(md.contains("## 6. Figures"));

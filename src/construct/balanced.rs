@@ -31,9 +31,9 @@
 //! Layer count (`h = ceil(log2 d)` tree depths per half): at most
 //! `2 + 2 (2 (3h + 1) + 1) + 4` before merging, i.e. `12 h + O(1)`.
 
-use super::blocks::{Chain, Symmetry};
+use super::blocks::Chain;
 use super::rng::Rng;
-use super::{DecomposeError, Options, Strategy, Trace};
+use super::{Construction, DecomposeError, Options, Strategy, Trace};
 use crate::exact::{Matrix, Q, lcm_of_denominators, qi, schur_snapshots};
 use crate::layer::{Kind, Layer, Mode, Split};
 use num_traits::One;
@@ -73,15 +73,7 @@ pub(crate) fn chain(
             Ok(_) => DecomposeError::Internal("no preconditioner made T generic".into()),
         });
     };
-    let trace = Trace {
-        strategy: if preconditioned {
-            "balanced LDU tree (preconditioned)"
-        } else {
-            "balanced LDU tree"
-        },
-        symmetry: Symmetry::Identity,
-        sign_fix: false,
-    };
+    let trace = Trace::plain(Construction::BalancedTree { preconditioned });
     Ok((chain, trace))
 }
 

@@ -136,3 +136,16 @@ impl Symmetry {
         }
     }
 }
+
+/// The number of layers of `chain` once adjacent layers of one kind are merged.
+pub fn merged_len(chain: &Chain) -> usize {
+    let mut len = 0;
+    let mut last = None;
+    for l in chain {
+        if Some(l.kind) != last {
+            len += 1;
+            last = Some(l.kind);
+        }
+    }
+    len
+}

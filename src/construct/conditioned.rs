@@ -65,7 +65,7 @@
 //!
 //! # Examples
 //! ```
-//! use couplings::{Options, Strategy, analysis::{families, report}, decompose_with};
+//! use couplings::{Options, Strategy, analysis::report, decompose_with, families};
 //! let w = families::glow_rotation(4, 1); // a float32 rotation, read exactly
 //! let options = Options { strategy: Strategy::Conditioned, ..Options::default() };
 //! let dec = decompose_with(&w, &options).unwrap();
@@ -74,10 +74,9 @@
 //! assert!(r.worst_condition < 1e3 && r.float_error < 1e-12);
 //! ```
 
-use super::blocks::{Blocks, Chain, Symmetry};
-use super::{DecomposeError, Options, Strategy, Trace};
-use crate::analysis::to_float;
-use crate::exact::{Matrix, Q, to_f64, triangular_inverse, ul_unit_lower};
+use super::blocks::{Blocks, Chain};
+use super::{Construction, DecomposeError, Options, Strategy, Trace};
+use crate::exact::{Matrix, Q, to_f64, to_float, triangular_inverse, ul_unit_lower};
 use crate::layer::{Kind, Layer, Mode, Split};
 use nalgebra::DMatrix;
 use num_bigint::BigInt;
@@ -147,14 +146,7 @@ pub(crate) fn chain(
         if let Some(core) = core(&Blocks::of(&c), &delta, options.mode) {
             let mut out = core;
             out.extend(approx);
-            return Ok((
-                out,
-                Trace {
-                    strategy: "conditioned (approximation + exact core)",
-                    symmetry: Symmetry::Identity,
-                    sign_fix: false,
-                },
-            ));
+            return Ok((out, Trace::plain(Construction::Conditioned)));
         }
     }
     Err(unsupported(format!(
@@ -295,9 +287,7 @@ fn fit(target: &DMatrix<f64>, d: usize, k: usize, init: Option<u64>) -> (Vec<DMa
         // (block-diagonal or permutation-like), where the zero start stalls.
         let mut rng = super::rng::Rng::new(seed);
         for a in &mut shifts {
-            *a = DMatrix::from_fn(d, d, |_, _| {
-                0.3 * crate::analysis::families::normal(&mut rng)
-            });
+            *a = DMatrix::from_fn(d, d, |_, _| 0.3 * rng.normal());
         }
     }
     let err = refine(target, &mut shifts, 0, MAX_SWEEPS);

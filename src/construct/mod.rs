@@ -1,24 +1,20 @@
-//! Constructions: `decompose` and its options, errors and strategies. One file per
-//! construction; each returns layers whose product is then verified exactly.
+//! Constructions: `decompose` and its options, errors and strategies. One file
+//! per construction; each returns layers whose product is then verified exactly,
+//! and a [`Trace`] naming it by a [`Construction`].
 //!
-//! Strategy (half/half split, block size `d = n / 2`), shortest first:
-//! 1. at most three layers, recognised from closed forms ([`short`]);
-//! 2. the five-layer core ([`five`]) on `T`, on `S T S` (swap of halves, when
-//!    `T12` is invertible) and on block-permutation conjugates of both;
-//! 3. six layers: one lower peel plus the core ([`peel::left_peel`]), on whichever
-//!    of `T`, `T^-1`, `S T S`, `S T^-1 S` has an invertible top-left block (so:
-//!    whenever `T11` or `T22` is invertible), deterministic and always successful;
-//!    then a few seeded random peels for the remaining inputs;
-//! 4. seven layers for every invertible `T`: a right peel that makes the top-left
-//!    block invertible, then step 3 ([`peel::two_peels`]).
+//! Strategies ([`Strategy`], one file each): [`shallow`] (the default, fewest
+//! layers: at most three layers from [`short`], the five-layer core [`five`],
+//! the peels of [`peel`]), [`balanced`] (small entries) and [`conditioned`]
+//! (well-conditioned layers). Unequal splits `(p, q)`, `p != q` (odd `n` by
+//! default, or `Options::split`) take the hub construction of [`split`]
+//! (`docs/splits.md`), at most `4 ceil(max/min) + 8` layers signed and `+ 10`
+//! positive. Permutation matrices have their own small-entry construction
+//! ([`permutation`]). [`short`] also owns the exact decision for at most three
+//! layers that `crate::depth` builds on.
 //!
-//! Positive mode: the same, where the core's forced negative signs are split
-//! evenly and removed by a balanced sign matrix (+2 layers), and shorter
-//! sign-free candidates are preferred. Worst case 9 layers.
-//!
-//! Unequal splits `(p, q)`, `p != q` (odd `n` by default, or `Options::split`):
-//! the hub construction of [`split`] (`docs/splits.md`), at most
-//! `4 ceil(max/min) + 8` layers signed and `+ 10` positive.
+//! To add a strategy: a file here, a [`Strategy`] variant (the compiler then
+//! points at the dispatch in [`decompose_traced`] and at the CLI), and a
+//! [`Construction`] variant for its trace (the compiler points at `explain`).
 
 pub mod balanced;
 pub mod blocks;
@@ -27,16 +23,18 @@ pub mod five;
 pub mod peel;
 pub mod permutation;
 pub mod rng;
+pub mod shallow;
 pub mod short;
 pub mod split;
+mod trace;
 pub mod verify;
 
 use crate::exact::{Matrix, Q};
 use crate::layer::Split;
 pub use crate::layer::{Decomposition, Mode};
-use blocks::{Blocks, Chain, Symmetry, conjugate_matrix, unconjugate_chain};
+use blocks::Symmetry;
 use num_traits::Signed;
-use rng::Rng;
+pub use trace::{Construction, Trace};
 
 /// Options for [`decompose_with`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +66,7 @@ impl Default for Options {
 /// entry size and floating-point conditioning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Strategy {
-    /// Fewest layers (the search described in this module's header).
+    /// Fewest layers: the search of [`shallow`].
     #[default]
     Shallow,
     /// Small entries (bit size close to that of the inverse), more layers; see [`balanced`].
@@ -178,19 +176,6 @@ impl std::fmt::Display for DecomposeError {
 
 impl std::error::Error for DecomposeError {}
 
-/// Which construction produced a decomposition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trace {
-    /// Short name of the construction (`"identity"`, `"one layer"`, `"two layers"`,
-    /// `"three layers"`, `"three layers (exact decision)"`, `"five-layer core"`, `"left peel + core"`,
-    /// `"random peel + core"`, `"two peels + core"`, `"hub chain (unequal split)"`).
-    pub strategy: &'static str,
-    /// The symmetry under which the construction ran.
-    pub symmetry: Symmetry,
-    /// Whether the positive-mode sign fix was needed.
-    pub sign_fix: bool,
-}
-
 /// Decomposes `matrix` in signed mode with default options.
 ///
 /// # Errors
@@ -251,12 +236,16 @@ pub fn decompose_traced(
     };
     let t_inv_or_empty = t_inv.unwrap_or_else(|| Matrix::zeros(0, 0));
     let t_inv = &t_inv_or_empty;
-    if options.mode == Mode::Positive {
+    // Positive mode needs det T > 0; the three-layer decision reuses it.
+    let det = if options.mode == Mode::Positive {
         let det = matrix.det();
         if !det.is_positive() {
             return Err(DecomposeError::NonPositiveDeterminant { det });
         }
-    }
+        Some(det)
+    } else {
+        None
+    };
     let (chain, trace) = if split.first != split.second {
         // Unequal split: the hub construction (docs/splits.md).
         if options.strategy != Strategy::Shallow {
@@ -277,7 +266,7 @@ pub fn decompose_traced(
         (
             chain,
             Trace {
-                strategy: "hub chain (unequal split)",
+                construction: Construction::HubChain,
                 symmetry,
                 sign_fix: false,
             },
@@ -285,7 +274,7 @@ pub fn decompose_traced(
     } else {
         crate::progress::stage(&format!("{} construction", options.strategy.name()));
         match options.strategy {
-            Strategy::Shallow => search(matrix, t_inv, options)
+            Strategy::Shallow => shallow::search(matrix, t_inv, det.as_ref(), options)
                 .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
             Strategy::Balanced => balanced::chain(matrix, t_inv, options)?,
             Strategy::Conditioned => conditioned::chain(matrix, t_inv, options)?,
@@ -304,14 +293,14 @@ pub fn decompose_traced(
     if !verify::product_equals(&dec, matrix) {
         return Err(DecomposeError::Internal(format!(
             "the {} construction produced layers whose product differs from the target",
-            trace.strategy
+            trace.construction
         )));
     }
     for l in &dec.layers {
         if let Err(e) = l.validate(split, options.mode) {
             return Err(DecomposeError::Internal(format!(
                 "the {} construction produced a malformed layer: {e}",
-                trace.strategy
+                trace.construction
             )));
         }
     }
@@ -372,178 +361,4 @@ pub fn validate_split(matrix: &Matrix, split: Option<Split>) -> Result<Split, De
         });
     }
     Ok(split)
-}
-
-/// Keeps the shortest candidate seen.
-struct Best {
-    chain: Option<(Chain, Trace)>,
-}
-
-impl Best {
-    fn offer(&mut self, chain: Chain, trace: Trace) {
-        let len = merged_len(&chain);
-        if self.chain.as_ref().is_none_or(|(c, _)| merged_len(c) > len) {
-            self.chain = Some((chain, trace));
-        }
-    }
-
-    fn at_most(&self, len: usize) -> bool {
-        self.chain
-            .as_ref()
-            .is_some_and(|(c, _)| merged_len(c) <= len)
-    }
-}
-
-fn merged_len(chain: &Chain) -> usize {
-    let mut len = 0;
-    let mut last = None;
-    for l in chain {
-        if Some(l.kind) != last {
-            len += 1;
-            last = Some(l.kind);
-        }
-    }
-    len
-}
-
-/// Number of seeded random block-permutation conjugates tried for the core.
-const RANDOM_CONJUGATES: usize = 4;
-/// Number of seeded random single peels tried when both diagonal blocks are singular.
-const RANDOM_PEELS: usize = 4;
-
-fn search(t: &Matrix, t_inv: &Matrix, options: &Options) -> Option<(Chain, Trace)> {
-    let mode = options.mode;
-    let positive = mode == Mode::Positive;
-    let d = t.rows() / 2;
-    let mut best = Best { chain: None };
-    let trace = |strategy, symmetry, sign_fix| Trace {
-        strategy,
-        symmetry,
-        sign_fix,
-    };
-    let acceptable = |c: &Chain| !positive || short::all_positive(c);
-
-    // Tier 1: at most three layers.
-    if t.is_identity() {
-        return Some((Vec::new(), trace("identity", Symmetry::Identity, false)));
-    }
-    let pair = [Symmetry::Identity, Symmetry::Swap];
-    for g in pair {
-        let b = Blocks::of(&g.apply(t, t_inv));
-        if let Some(c) = short::one_layer(&b).filter(|c| acceptable(c)) {
-            return Some((g.restore(c), trace("one layer", g, false)));
-        }
-    }
-    for g in pair {
-        let b = Blocks::of(&g.apply(t, t_inv));
-        if let Some(c) = short::two_layers_ul(&b).filter(|c| acceptable(c)) {
-            return Some((g.restore(c), trace("two layers", g, false)));
-        }
-    }
-    for g in pair {
-        let b = Blocks::of(&g.apply(t, t_inv));
-        if let Ok(n) = b.t21.inverse()
-            && let Some(c) = short::three_layers_ulu(&b, &n, positive)
-        {
-            return Some((g.restore(c), trace("three layers", g, false)));
-        }
-    }
-
-    // Positive mode: diagonal targets with balanced signs take four layers.
-    if positive && let Some(c) = five::balanced_diagonal(t) {
-        return Some((c, trace("balanced signs", Symmetry::Identity, false)));
-    }
-
-    // The complete decision for at most three layers (singular blocks included).
-    if let Ok(crate::depth::Outcome::Exact { decomposition, .. }) = crate::depth::decide(t, mode) {
-        return Some((
-            decomposition.layers,
-            trace("three layers (exact decision)", Symmetry::Identity, false),
-        ));
-    }
-
-    // Tier 2: the five-layer core on T and S T S, and block-permutation conjugates.
-    let mut rng = Rng::new(options.seed);
-    let id: Vec<usize> = (0..d).collect();
-    let rev: Vec<usize> = (0..d).rev().collect();
-    let mut perms = vec![
-        (id.clone(), id.clone()),
-        (rev.clone(), rev.clone()),
-        (rev.clone(), id.clone()),
-        (id.clone(), rev.clone()),
-    ];
-    for _ in 0..RANDOM_CONJUGATES {
-        perms.push((rng.permutation(d), rng.permutation(d)));
-    }
-    for g in pair {
-        let gt = g.apply(t, t_inv);
-        if Blocks::of(&gt).t21.det() == Q::from_integer(0.into()) {
-            continue;
-        }
-        for (p1, p2) in &perms {
-            let b = Blocks::of(&conjugate_matrix(&gt, p1, p2));
-            let Some(plan) = five::plan(&b) else { continue };
-            let clean = plan.forced_negative() == 0;
-            // Positive mode: once a candidate with the sign fix exists, only a
-            // sign-free core can improve on it, so skip building the others.
-            if positive && !clean && best.at_most(7) {
-                continue;
-            }
-            let Some(c) = five::build(&b, &plan, mode) else {
-                continue;
-            };
-            let c = g.restore(unconjugate_chain(c, p1, p2));
-            best.offer(c, trace("five-layer core", g, positive && !clean));
-            if best.at_most(5) {
-                return best.chain;
-            }
-        }
-    }
-
-    // Tier 3: one peel (deterministic when a diagonal block is invertible).
-    for g in Symmetry::ALL {
-        let gt = g.apply(t, t_inv);
-        let b = Blocks::of(&gt);
-        if b.t11.det() == Q::from_integer(0.into()) {
-            continue;
-        }
-        if let Some(c) = peel::left_peel(&b, mode, positive && best.at_most(8)) {
-            let fixed = positive && merged_len(&c) > 6;
-            best.offer(g.restore(c), trace("left peel + core", g, fixed));
-            if best.at_most(6) {
-                return best.chain;
-            }
-        }
-    }
-    for attempt in 0..RANDOM_PEELS {
-        let g = Symmetry::ALL[attempt % 4];
-        let b = Blocks::of(&g.apply(t, t_inv));
-        let alpha = crate::exact::Matrix::from_vec(
-            d,
-            d,
-            (0..d * d)
-                .map(|_| crate::exact::qi(rng.range(-2, 2)))
-                .collect(),
-        );
-        let clean_only = positive && best.at_most(8);
-        if let Some((c, clean)) = peel::fixed_left_peel(&b, &alpha, mode, clean_only) {
-            best.offer(
-                g.restore(c),
-                trace("random peel + core", g, positive && !clean),
-            );
-            if best.at_most(6) {
-                return best.chain;
-            }
-        }
-    }
-    if best.at_most(7) {
-        return best.chain;
-    }
-
-    // Tier 4: two peels, always succeeds.
-    if let Some(c) = peel::two_peels(&Blocks::of(t), mode) {
-        let fixed = positive && merged_len(&c) > 7;
-        best.offer(c, trace("two peels + core", Symmetry::Identity, fixed));
-    }
-    best.chain
 }

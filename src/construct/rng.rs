@@ -34,4 +34,22 @@ impl Rng {
         }
         p
     }
+
+    /// A uniform float in `(0, 1)` from the top 53 bits.
+    pub fn uniform(&mut self) -> f64 {
+        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    /// A standard normal sample (Box-Muller, one of the pair).
+    ///
+    /// # Examples
+    /// ```
+    /// let mut rng = couplings::construct::rng::Rng::new(1);
+    /// let xs: Vec<f64> = (0..1000).map(|_| rng.normal()).collect();
+    /// assert!(xs.iter().sum::<f64>().abs() / 1000.0 < 0.2);
+    /// ```
+    pub fn normal(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
 }

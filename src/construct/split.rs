@@ -121,7 +121,7 @@ pub(crate) fn chain(t: &Matrix, split: Split, options: &Options) -> Result<Chain
         // The direct chain is valid on its own; never expected.
         Err(_) => return Ok(direct),
     };
-    let len = |c: &Chain| super::merged_len(c);
+    let len = |c: &Chain| super::blocks::merged_len(c);
     Ok(if len(&via_inverse) < len(&direct) {
         via_inverse
     } else {

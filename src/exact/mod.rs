@@ -1,7 +1,8 @@
 //! Exact linear algebra over the rationals: the dense [`Matrix`] type, exact number
 //! parsing, and the fast kernels the constructions need (shared-denominator
 //! products, fraction-free inversion, determinants, kernels, triangular
-//! factorisations). Nothing here knows about coupling layers.
+//! factorisations), and the rounding of a matrix to float64 ([`to_float`]) for
+//! the code whose point is floats. Nothing here knows about coupling layers.
 
 mod fast;
 mod kernels;
@@ -15,6 +16,18 @@ pub use kernels::{
 pub use number::{MAX_EXPONENT, NumberError, Q, bits, fmt_q, parse_q, q, qi, sign, to_f64};
 
 use num_traits::{One, Zero};
+
+/// A matrix rounded to float64 entries (nalgebra), entry by entry with [`to_f64`].
+///
+/// # Examples
+/// ```
+/// use couplings::exact::{Matrix, to_float};
+/// let f = to_float(&Matrix::from_i64(&[&[1, 2], &[3, 4]]));
+/// assert_eq!(f[(1, 0)], 3.0);
+/// ```
+pub fn to_float(m: &Matrix) -> nalgebra::DMatrix<f64> {
+    nalgebra::DMatrix::from_fn(m.rows(), m.cols(), |i, j| to_f64(m.get(i, j)))
+}
 
 /// A dense matrix of exact rationals, stored row-major.
 ///

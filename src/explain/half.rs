@@ -1,144 +1,16 @@
-//! Markdown walkthroughs of a decomposition: for each step of the construction
-//! that [`crate::construct::decompose_traced`] reports, what is computed and why
-//! (the lemma in `proofs/` or the section of `docs/construction.md`), the
-//! intermediate matrices in LaTeX (KaTeX-compatible `pmatrix`), and the claim
-//! that was verified *by the code that writes the walkthrough*; then the layer
-//! list, the independent product check, the bit sizes and the float64 condition
-//! number of every layer.
-//!
-//! The intermediate quantities are recomputed here from the target (the
-//! construction does not export them); every "verified" line is the result of a
-//! computation in this module, and a claim that does not hold is printed as such.
-//! Matrices larger than 8x8 are summarised (shape, largest entry in bits, the
-//! top-left 4x4 corner).
-//!
-//! # Examples
-//! ```
-//! use couplings::{Options, exact::Matrix, explain::explain};
-//! let t = Matrix::from_i64(&[&[1, 2, 0, 1], &[0, 1, 3, 0], &[2, 0, 1, 1], &[1, 1, 0, 2]]);
-//! let md = explain(&t, &Options::default(), "example").unwrap();
-//! assert!(md.contains("## 4. Layers"));
-//! assert!(md.contains("Verified by the independent checker"));
-//! ```
+//! The half/half walkthrough (`p = q`): the input, which construction the
+//! trace names and on which symmetry of `T`, the steps of that construction
+//! with the quantities recomputed here and each claim verified, then the
+//! shared closing sections. Every [`Construction`] has its arm in [`steps`].
 
-use crate::analysis;
-use crate::check::check;
+use super::layers::layers_markdown;
+use super::lemmas::lemma;
+use super::markdown::{Writer, latex_matrix, not, short, yes};
 use crate::construct::blocks::{Blocks, Symmetry, conjugate_matrix};
-use crate::construct::{DecomposeError, Options, Trace, decompose_traced};
-use crate::exact::{Matrix, Q, bits, fmt_q, triangular_inverse, ul_unit_lower};
+use crate::construct::{Construction, Strategy, Trace};
+use crate::exact::{Matrix, triangular_inverse, ul_unit_lower};
 use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
 use num_traits::{Signed, Zero};
-
-/// Largest matrix dimension written out in full.
-pub const FULL_UP_TO: usize = 8;
-/// Entries with more characters than this are abbreviated in LaTeX.
-const LONG_ENTRY: usize = 40;
-
-/// The proof file that states a lemma (for the lemmas the walkthroughs name).
-pub fn lemma_file(lemma: &str) -> &'static str {
-    match lemma {
-        "core_reduce" | "two_layer_ul" | "two_layer_lu" | "three_layer_ulu" | "ulu_solution" => {
-            "proofs/short_products.proof"
-        }
-        "core_triangular_pair"
-        | "core_lam_from_u"
-        | "triangular_similarity"
-        | "core_solution"
-        | "core_e1_is_delta" => "proofs/core.proof",
-        "peel_left_x" | "peel_left_r" | "peel_left_m" | "peel_line" | "peel_right"
-        | "peel_left" => "proofs/peel.proof",
-        "left_peel_six" | "two_peels_seven" => "proofs/peel_chains.proof",
-        "sign_extraction" | "positive_core" => "proofs/positive.proof",
-        "block_diag_four" => "proofs/rotation.proof",
-        "swap_target" | "swap_chain" | "chain_inverse" | "permutation_conjugation" => {
-            "proofs/symmetry.proof"
-        }
-        "merge_lower" | "merge_upper" => "proofs/layers.proof",
-        _ => "proofs/",
-    }
-}
-
-/// Every lemma name a walkthrough may cite (tests check they exist in their file).
-pub const CITED_LEMMAS: &[&str] = &[
-    "core_reduce",
-    "two_layer_ul",
-    "two_layer_lu",
-    "three_layer_ulu",
-    "ulu_solution",
-    "core_triangular_pair",
-    "core_lam_from_u",
-    "triangular_similarity",
-    "core_solution",
-    "core_e1_is_delta",
-    "peel_left_x",
-    "peel_left_r",
-    "peel_left_m",
-    "peel_line",
-    "peel_right",
-    "peel_left",
-    "left_peel_six",
-    "two_peels_seven",
-    "sign_extraction",
-    "positive_core",
-    "block_diag_four",
-    "swap_target",
-    "swap_chain",
-    "chain_inverse",
-    "permutation_conjugation",
-];
-
-fn lemma(name: &str) -> String {
-    format!("lemma `{name}` (`{}`)", lemma_file(name))
-}
-
-/// LaTeX for one exact rational.
-pub fn latex_q(x: &Q) -> String {
-    let s = fmt_q(x);
-    if s.len() > LONG_ENTRY {
-        let sign = if x.is_negative() { "-" } else { "" };
-        return format!("{sign}\\langle {}\\text{{ bits}}\\rangle", bits(x));
-    }
-    match s.split_once('/') {
-        None => s,
-        Some((p, q)) => match p.strip_prefix('-') {
-            Some(p) => format!("-\\frac{{{p}}}{{{q}}}"),
-            None => format!("\\frac{{{p}}}{{{q}}}"),
-        },
-    }
-}
-
-fn pmatrix(m: &Matrix) -> String {
-    let rows: Vec<String> = (0..m.rows())
-        .map(|i| m.row(i).iter().map(latex_q).collect::<Vec<_>>().join(" & "))
-        .collect();
-    format!(
-        "\\begin{{pmatrix}} {} \\end{{pmatrix}}",
-        rows.join(" \\\\ ")
-    )
-}
-
-/// A display-math block `name = matrix`, or a summary for matrices larger than
-/// [`FULL_UP_TO`].
-pub fn latex_matrix(name: &str, m: &Matrix) -> String {
-    if m.rows() == 0 || m.cols() == 0 {
-        return format!("${name}$ is empty.\n\n");
-    }
-    if m.rows() <= FULL_UP_TO && m.cols() <= FULL_UP_TO {
-        return format!("$$\n{name} = {}\n$$\n\n", pmatrix(m));
-    }
-    let corner = m.block(0, 0, m.rows().min(4), m.cols().min(4));
-    format!(
-        "${name}$ is {}x{} (summarised): largest entry {} bits; top-left corner\n\n$$\n{}\n$$\n\n",
-        m.rows(),
-        m.cols(),
-        m.max_bits(),
-        pmatrix(&corner)
-    )
-}
-
-fn yes(b: bool) -> &'static str {
-    if b { "yes" } else { "NO" }
-}
 
 fn layer_matrix(l: &Layer, d: usize) -> Matrix {
     l.to_matrix(Split::new(d, d))
@@ -150,27 +22,14 @@ fn unit(kind: Kind, shift: &Matrix) -> Matrix {
     layer_matrix(&Layer::unit(kind, shift.clone()), d)
 }
 
-/// Writes a walkthrough of decomposing `target` with `options`; `name` is how the
-/// input is referred to (e.g. its path).
-///
-/// # Errors
-/// Whatever [`decompose_traced`] refuses.
-pub fn explain(target: &Matrix, options: &Options, name: &str) -> Result<String, DecomposeError> {
-    let (dec, trace) = decompose_traced(target, options)?;
-    Ok(explain_decomposition(target, &dec, &trace, name))
-}
-
-/// Writes the walkthrough for a decomposition already computed with
-/// [`decompose_traced`] (the trace names the construction).
-pub fn explain_decomposition(
+/// The walkthrough of a half/half decomposition made by the construction the
+/// trace names.
+pub(super) fn walkthrough(
     target: &Matrix,
     dec: &Decomposition,
     trace: &Trace,
     name: &str,
 ) -> String {
-    if dec.split.first != dec.split.second {
-        return crate::explain_split::explain_unequal(target, dec, name);
-    }
     let mut w = Writer::default();
     let n = target.rows();
     let d = n / 2;
@@ -182,10 +41,7 @@ pub fn explain_decomposition(
          theory is in [`docs/guide.md`](../guide.md) and [`docs/construction.md`](../construction.md). \
          Layers are listed in the order they act: for layers M1, ..., MK the product is MK ... M1.\n",
         mode.name(),
-        ["balanced", "conditioned"]
-            .iter()
-            .find(|s| trace.strategy.starts_with(**s))
-            .map_or(String::new(), |s| format!(" --strategy {s}"))
+        strategy_flag(trace.construction.strategy())
     ));
 
     // 1. Input.
@@ -215,15 +71,8 @@ pub fn explain_decomposition(
     w.line("## 2. Which construction applies\n");
     w.line(&format!(
         "{} and reports: **{}**, run on **{}**{}.\n",
-        if trace.strategy.starts_with("balanced") {
-            "`decompose --strategy balanced` builds small-entry layers (`docs/performance.md`)"
-        } else if trace.strategy.starts_with("conditioned") {
-            "`decompose --strategy conditioned` builds well-conditioned layers \
-             (`docs/conditioning.md`)"
-        } else {
-            "`decompose` tries the constructions shortest first (`docs/construction.md`, tiers 1-4)"
-        },
-        trace.strategy,
+        strategy_intro(trace.construction.strategy()),
+        trace.construction,
         symmetry_name(trace.symmetry),
         if trace.sign_fix {
             ", with the positive-mode sign fix"
@@ -266,56 +115,7 @@ pub fn explain_decomposition(
 
     // 3. Steps.
     w.line("## 3. The steps\n");
-    match trace.strategy {
-        "identity" => w.line("T is the identity: zero layers.\n"),
-        "one layer" => w.line(
-            "G already has the shape of one layer (`[[I, 0], [A, D]]` or `[[E, B], [0, I]]`), \
-             tier 1 of `docs/construction.md`.\n",
-        ),
-        "two layers" => two_layers(&mut w, &b),
-        "three layers" => three_layers(&mut w, &b),
-        "five-layer core" => core_steps(&mut w, &b, "G"),
-        "left peel + core" => left_peel_steps(&mut w, &b, "G"),
-        "random peel + core" => {
-            w.line(&format!(
-                "Both diagonal blocks of T are singular, so the deterministic left peel does not \
-                 apply; a seeded random lower peel `L(alpha)` with entries in [-2, 2] is tried \
-                 ({}: `T' = L(-alpha) G`), and the five-layer core is run on `T'` \
-                 (tier 3 of `docs/construction.md`). The random `alpha` is not recorded by the \
-                 trace, so it is not recomputed here; it is one of the layers below.\n",
-                lemma("peel_left")
-            ));
-        }
-        "two peels + core" => two_peels_steps(&mut w, &b),
-        "three layers (exact decision)" => w.line(
-            "The closed forms above did not apply directly (a singular off-diagonal block), \
-             and the complete decision for at most three layers (`docs/lower-bounds.md`, \
-             Theorem 2; lemmas in `proofs/depth.proof`) found the product below; it is \
-             verified by the independent checker in section 5.\n",
-        ),
-        "balanced LDU tree" | "balanced LDU tree (preconditioned)" => w.line(
-            "The balanced strategy (`docs/performance.md`, \"The balanced strategy\"): one \
-             fraction-free elimination gives a recursive block LDU factorisation of T (every \
-             entry a ratio of two minors of T, so about the size of the inverse's entries); the \
-             two root factors are one layer each, and inside each half every level of the \
-             recursion costs four unit layers that borrow the other half as scratch space. \
-             When a leading minor vanishes, the factorisation runs on a seeded random shear of \
-             T (\"preconditioned\", two more layers). The intermediate factors are not \
-             recomputed here; the product is verified by the independent checker in section 5.\n",
-        ),
-        "conditioned (approximation + exact core)" => w.line(
-            "The conditioned strategy (`docs/conditioning.md`, \"How\"): a float least-squares \
-             fit of seven unit layers approximates T up to a fixed rotation of the halves, its \
-             entries are rounded to dyadic numbers with few bits, and the exact remainder \
-             (close to a rotation of the halves, where the five-layer core is well conditioned) \
-             is decomposed by the core with its free choices (the spectrum c_i, the scales) made \
-             for conditioning. The float fit is not trusted: only the exact product counts, and \
-             it is verified by the independent checker in section 5.\n",
-        ),
-        other => w.line(&format!(
-            "(No walkthrough is written for the strategy `{other}`.)\n"
-        )),
-    }
+    steps(&mut w, trace.construction, &b);
     if trace.sign_fix {
         w.line("### Positive mode: moving the forced signs out\n");
         w.line(&format!(
@@ -332,20 +132,87 @@ pub fn explain_decomposition(
     }
 
     // 4. Layers.
-    layers_section(&mut w, target, dec);
+    w.push(&layers_markdown(target, dec));
     w.out
 }
 
-fn not(b: bool) -> &'static str {
-    if b { "" } else { "not " }
+/// Section 3: the steps of `construction` on the blocks `b` of G.
+fn steps(w: &mut Writer, construction: Construction, b: &Blocks) {
+    match construction {
+        Construction::Identity => w.line("T is the identity: zero layers.\n"),
+        Construction::OneLayer => w.line(
+            "G already has the shape of one layer (`[[I, 0], [A, D]]` or `[[E, B], [0, I]]`), \
+             tier 1 of `docs/construction.md`.\n",
+        ),
+        Construction::TwoLayers => two_layers(w, b),
+        Construction::ThreeLayers => three_layers(w, b),
+        Construction::FiveLayerCore => core_steps(w, b, "G"),
+        Construction::LeftPeel => left_peel_steps(w, b, "G"),
+        Construction::RandomPeel => {
+            w.line(&format!(
+                "Both diagonal blocks of T are singular, so the deterministic left peel does not \
+                 apply; a seeded random lower peel `L(alpha)` with entries in [-2, 2] is tried \
+                 ({}: `T' = L(-alpha) G`), and the five-layer core is run on `T'` \
+                 (tier 3 of `docs/construction.md`). The random `alpha` is not recorded by the \
+                 trace, so it is not recomputed here; it is one of the layers below.\n",
+                lemma("peel_left")
+            ));
+        }
+        Construction::TwoPeels => two_peels_steps(w, b),
+        Construction::ThreeLayersDecided => w.line(
+            "The closed forms above did not apply directly (a singular off-diagonal block), \
+             and the complete decision for at most three layers (`docs/lower-bounds.md`, \
+             Theorem 2; lemmas in `proofs/depth.proof`) found the product below; it is \
+             verified by the independent checker in section 5.\n",
+        ),
+        Construction::BalancedTree { .. } => w.line(
+            "The balanced strategy (`docs/performance.md`, \"The balanced strategy\"): one \
+             fraction-free elimination gives a recursive block LDU factorisation of T (every \
+             entry a ratio of two minors of T, so about the size of the inverse's entries); the \
+             two root factors are one layer each, and inside each half every level of the \
+             recursion costs four unit layers that borrow the other half as scratch space. \
+             When a leading minor vanishes, the factorisation runs on a seeded random shear of \
+             T (\"preconditioned\", two more layers). The intermediate factors are not \
+             recomputed here; the product is verified by the independent checker in section 5.\n",
+        ),
+        Construction::Conditioned => w.line(
+            "The conditioned strategy (`docs/conditioning.md`, \"How\"): a float least-squares \
+             fit of seven unit layers approximates T up to a fixed rotation of the halves, its \
+             entries are rounded to dyadic numbers with few bits, and the exact remainder \
+             (close to a rotation of the halves, where the five-layer core is well conditioned) \
+             is decomposed by the core with its free choices (the spectrum c_i, the scales) made \
+             for conditioning. The float fit is not trusted: only the exact product counts, and \
+             it is verified by the independent checker in section 5.\n",
+        ),
+        // No walkthrough of their own (yet): said so, by name.
+        Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
+            "(No walkthrough is written for the strategy `{construction}`.)\n"
+        )),
+    }
 }
 
-fn short(x: &Q) -> String {
-    let s = fmt_q(x);
-    if s.len() <= 80 {
-        s
+/// The `--strategy` flag that reproduces a run (none for the default).
+fn strategy_flag(strategy: Strategy) -> String {
+    if strategy == Strategy::default() {
+        String::new()
     } else {
-        format!("{}... ({} bits)", &s[..40], bits(x))
+        format!(" --strategy {}", strategy.name())
+    }
+}
+
+/// How the strategy chooses its construction (section 2).
+fn strategy_intro(strategy: Strategy) -> &'static str {
+    match strategy {
+        Strategy::Shallow => {
+            "`decompose` tries the constructions shortest first (`docs/construction.md`, tiers 1-4)"
+        }
+        Strategy::Balanced => {
+            "`decompose --strategy balanced` builds small-entry layers (`docs/performance.md`)"
+        }
+        Strategy::Conditioned => {
+            "`decompose --strategy conditioned` builds well-conditioned layers \
+             (`docs/conditioning.md`)"
+        }
     }
 }
 
@@ -355,22 +222,6 @@ fn symmetry_name(s: Symmetry) -> &'static str {
         Symmetry::Inverse => "T^-1",
         Symmetry::Swap => "S T S (halves swapped)",
         Symmetry::SwapInverse => "S T^-1 S",
-    }
-}
-
-#[derive(Default)]
-struct Writer {
-    out: String,
-}
-
-impl Writer {
-    fn line(&mut self, s: &str) {
-        self.out.push_str(s);
-        self.out.push('\n');
-    }
-
-    fn push(&mut self, s: &str) {
-        self.out.push_str(s);
     }
 }
 
@@ -632,74 +483,4 @@ fn two_peels_steps(w: &mut Writer, b: &Blocks) {
         yes(!bpp.t11.det().is_zero())
     ));
     left_peel_steps(w, &bpp, "T''");
-}
-
-/// The layers, product-check and figures sections (shared with the unequal-split
-/// walkthrough, which passes its own [`Writer`] text in and out).
-pub(crate) fn layers_markdown(target: &Matrix, dec: &Decomposition) -> String {
-    let mut w = Writer::default();
-    layers_section(&mut w, target, dec);
-    w.out
-}
-
-fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
-    let k = dec.layers.len();
-    w.line("## 4. Layers\n");
-    w.line(&format!(
-        "{k} layers, in the order they act (M1 first); the product is M{k} ... M1.\n"
-    ));
-    for (i, l) in dec.layers.iter().enumerate() {
-        let (shift, scale) = match l.kind {
-            Kind::Lower => ("A", "D"),
-            Kind::Upper => ("B", "E"),
-        };
-        w.line(&format!(
-            "### M{} = {}({shift}, {scale}) (layer {i}, {})\n",
-            i + 1,
-            if l.kind == Kind::Lower { "L" } else { "U" },
-            l.kind.name()
-        ));
-        let scale_m = Matrix::from_vec(1, l.scale.len(), l.scale.clone());
-        w.push(&latex_matrix(
-            &format!("\\operatorname{{diag}}({scale})^{{T}}"),
-            &scale_m,
-        ));
-        w.push(&latex_matrix(shift, &l.shift));
-    }
-    w.line("## 5. Product check\n");
-    match check(target, dec) {
-        Ok(r) => w.line(&format!(
-            "- Verified by the independent checker (`couplings::check::check`): the {} layers are \
-             well formed ({} mode scales) and `M{k} ... M1 = T` exactly (n = {}).\n",
-            r.layers,
-            dec.mode.name(),
-            r.n
-        )),
-        Err(e) => w.line(&format!(
-            "- The independent checker REJECTED the layers: {e}\n"
-        )),
-    }
-    let f = analysis::figures(target, dec);
-    let bound = crate::construct::split::bound(dec.split, dec.mode);
-    w.line("## 6. Figures\n");
-    w.line(&format!(
-        "{k} layers (proven bound for every invertible input in {} mode: {bound}; the seed \
-         paper's constant: 47). Largest entry: {} bits (T: {} bits). Float64 relative error of \
-         the product of the rounded layers: {:.3e}.\n",
-        dec.mode.name(),
-        f.max_bits,
-        target.max_bits(),
-        f.float_error
-    ));
-    w.line("| layer | kind | largest entry (bits) | condition number (float64, 2-norm) |");
-    w.line("|---|---|---|---|");
-    for (i, (l, c)) in dec.layers.iter().zip(&f.conditions).enumerate() {
-        w.line(&format!(
-            "| M{} | {} | {} | {c:.3e} |",
-            i + 1,
-            l.kind.name(),
-            l.max_bits()
-        ));
-    }
-    w.line("");
 }

@@ -1,8 +1,10 @@
 //! Walkthroughs for unequal splits (`p != q`): this module owns the Markdown
 //! that `couplings explain` writes when the decomposition's split is not
-//! half/half. It describes the hub construction of `docs/splits.md` and reuses
-//! the layer, check and figures sections of [`crate::explain`].
+//! half/half (the hub chain). It describes the hub construction of
+//! `docs/splits.md` and ends with the shared layer, check and figures sections.
 
+use super::layers::layers_markdown;
+use super::markdown::latex_matrix;
 use crate::construct::split::{bound, chunks, counting_lower_bound};
 use crate::exact::{Matrix, fmt_q};
 use crate::layer::{Decomposition, Mode};
@@ -46,7 +48,7 @@ pub fn explain_unequal(target: &Matrix, dec: &Decomposition, name: &str) -> Stri
             ""
         }
     );
-    out += &crate::explain::latex_matrix("T", target);
+    out += &latex_matrix("T", target);
     out += "\n## 2. The construction (unequal split)\n\n";
     out += &format!(
         "{}The smaller part (size {small}) is the *hub*; the larger part (size {large}) is cut \
@@ -75,6 +77,6 @@ pub fn explain_unequal(target: &Matrix, dec: &Decomposition, name: &str) -> Stri
         counting_lower_bound(dec.split),
         dec.len()
     );
-    out += &crate::explain::layers_markdown(target, dec);
+    out += &layers_markdown(target, dec);
     out
 }

@@ -1,4 +1,4 @@
-//! Small exact helpers for the decision procedure (not used by the re-checker):
+//! Small exact helpers for the three-layer decision (not used by the re-checker):
 //! reduced row echelon form, kernel bases, one-sided inverses.
 
 use crate::exact::{Matrix, Q};

@@ -1,0 +1,138 @@
+//! What a construction reports about itself: [`Construction`] names which one
+//! produced a decomposition (a type, so every place that treats constructions
+//! differently matches on it exhaustively and the compiler lists them when a
+//! variant is added), and [`Trace`] carries it with the symmetry it ran under
+//! and whether the positive-mode sign fix was needed. `explain` reads a trace
+//! to write its walkthrough without re-running the construction.
+
+use super::Strategy;
+use super::blocks::Symmetry;
+
+/// Which construction produced a decomposition. [`Construction::name`] is the
+/// name the text outputs print (a contract: the names do not change).
+///
+/// To add a construction: add a variant here (with its name and strategy), and
+/// handle it wherever the compiler asks (today: the explain walkthrough).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Construction {
+    /// `T = I`: no layer.
+    Identity,
+    /// `T` has the shape of one layer.
+    OneLayer,
+    /// The closed form of two layers (`U L` or `L U`).
+    TwoLayers,
+    /// The closed form of three layers with an invertible off-diagonal block.
+    ThreeLayers,
+    /// Positive mode: a diagonal target with balanced signs, four layers.
+    BalancedSigns,
+    /// The complete decision for at most three layers (singular blocks included).
+    ThreeLayersDecided,
+    /// The five-layer core (`construct::five`).
+    FiveLayerCore,
+    /// One deterministic lower peel, then the core (six layers).
+    LeftPeel,
+    /// One seeded random lower peel, then the core.
+    RandomPeel,
+    /// A right peel and a left peel, then the core (seven layers).
+    TwoPeels,
+    /// The hub chain of an unequal split (`construct::split`).
+    HubChain,
+    /// The balanced strategy's recursive LDU tree; `preconditioned` when it ran
+    /// on a seeded random shear of `T` (a leading minor vanished).
+    BalancedTree {
+        /// Whether the shear was needed.
+        preconditioned: bool,
+    },
+    /// The conditioned strategy: a float approximation and the exact core.
+    Conditioned,
+}
+
+impl Construction {
+    /// The name printed in text outputs and messages.
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::construct::Construction;
+    /// assert_eq!(Construction::FiveLayerCore.name(), "five-layer core");
+    /// assert_eq!(
+    ///     Construction::BalancedTree { preconditioned: true }.name(),
+    ///     "balanced LDU tree (preconditioned)"
+    /// );
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Construction::Identity => "identity",
+            Construction::OneLayer => "one layer",
+            Construction::TwoLayers => "two layers",
+            Construction::ThreeLayers => "three layers",
+            Construction::BalancedSigns => "balanced signs",
+            Construction::ThreeLayersDecided => "three layers (exact decision)",
+            Construction::FiveLayerCore => "five-layer core",
+            Construction::LeftPeel => "left peel + core",
+            Construction::RandomPeel => "random peel + core",
+            Construction::TwoPeels => "two peels + core",
+            Construction::HubChain => "hub chain (unequal split)",
+            Construction::BalancedTree {
+                preconditioned: false,
+            } => "balanced LDU tree",
+            Construction::BalancedTree {
+                preconditioned: true,
+            } => "balanced LDU tree (preconditioned)",
+            Construction::Conditioned => "conditioned (approximation + exact core)",
+        }
+    }
+
+    /// The strategy (`--strategy`) whose run produces this construction.
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::construct::{Construction, Strategy};
+    /// assert_eq!(Construction::LeftPeel.strategy(), Strategy::Shallow);
+    /// assert_eq!(Construction::Conditioned.strategy(), Strategy::Conditioned);
+    /// ```
+    pub fn strategy(self) -> Strategy {
+        match self {
+            Construction::Identity
+            | Construction::OneLayer
+            | Construction::TwoLayers
+            | Construction::ThreeLayers
+            | Construction::BalancedSigns
+            | Construction::ThreeLayersDecided
+            | Construction::FiveLayerCore
+            | Construction::LeftPeel
+            | Construction::RandomPeel
+            | Construction::TwoPeels
+            | Construction::HubChain => Strategy::Shallow,
+            Construction::BalancedTree { .. } => Strategy::Balanced,
+            Construction::Conditioned => Strategy::Conditioned,
+        }
+    }
+}
+
+impl std::fmt::Display for Construction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which construction produced a decomposition, and how it ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trace {
+    /// The construction.
+    pub construction: Construction,
+    /// The symmetry under which the construction ran.
+    pub symmetry: Symmetry,
+    /// Whether the positive-mode sign fix was needed.
+    pub sign_fix: bool,
+}
+
+impl Trace {
+    /// A trace of `construction` run on `T` itself, without the sign fix.
+    pub fn plain(construction: Construction) -> Trace {
+        Trace {
+            construction,
+            symmetry: Symmetry::Identity,
+            sign_fix: false,
+        }
+    }
+}
