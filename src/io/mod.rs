@@ -76,6 +76,7 @@
 //! positions are 0-based JSON paths such as `shift[1][0]` or `scale[2]`. (The
 //! text output names `layers[i]` as `L_{i+1}`, matching `L_K ... L_1`.)
 
+mod input;
 mod json;
 mod matrix;
 mod npy;
@@ -83,13 +84,12 @@ mod safetensors;
 mod tensor;
 mod text;
 
+pub use input::{InputError, InputFormat, load_input};
 pub use json::{
     Entry, JsonError, decomposition_from_json, decomposition_to_json, read_decomposition,
 };
 pub use matrix::{ParseError, matrix_to_text, parse_matrix, read_matrix, read_text};
 pub use npy::{npy_bytes_f32, npy_bytes_f64, parse_npy};
 pub use safetensors::{Safetensors, SafetensorsWriter, TensorInfo, parse_safetensors, read_tensor};
-pub use tensor::{
-    DType, InputError, InputFormat, RawTensor, TensorError, f64_to_exact, load_input,
-};
+pub use tensor::{DType, RawTensor, TensorError, f64_to_exact};
 pub use text::decomposition_to_text;
