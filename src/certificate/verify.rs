@@ -1,0 +1,138 @@
+//! Verifying certificates: the target hash, every hint and the final product,
+//! all decided by the independent checker [`crate::check::check`].
+
+use super::{
+    Certificate, CertificateError, Locations, abbreviate, malformed, parse_located, rejected,
+    target_hash,
+};
+use crate::check::{CheckError, check};
+use crate::exact::fmt_q;
+use crate::layer::{Decomposition, Mode, Split};
+
+/// What a successful [`verify`] established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Number of layers.
+    pub layers: usize,
+    /// Dimension.
+    pub n: usize,
+    /// The split.
+    pub split: Split,
+    /// The mode.
+    pub mode: Mode,
+    /// Number of hints verified.
+    pub hints: usize,
+    /// SHA-256 of the canonical target text (matches the certificate's).
+    pub target_sha256: String,
+}
+
+/// Parses and verifies a certificate: structure ([`parse`](super::parse)), the target hash,
+/// every hint (with [`crate::check::check`] against the prefix of layers it
+/// claims to be the product of), and finally `check(target, layers)`.
+///
+/// # Errors
+/// A [`CertificateError`] naming the line: [`ErrorKind::Malformed`](super::ErrorKind::Malformed) for text
+/// that is not a certificate, [`ErrorKind::Rejected`](super::ErrorKind::Rejected) for a false claim.
+pub fn verify_text(text: &str) -> Result<Verified, CertificateError> {
+    let (cert, loc) = parse_located(text)?;
+    let actual = target_hash(&cert.target);
+    if loc.declared_hash != actual {
+        return Err(rejected(
+            loc.hash,
+            format!(
+                "the target's SHA-256 is {actual}, not the one given here; the target \
+                 (lines {}-{}) or its hash was changed",
+                loc.target_rows.first().copied().unwrap_or(0),
+                loc.target_rows.last().copied().unwrap_or(0)
+            ),
+        ));
+    }
+    verify(&cert, &loc)
+}
+
+/// Verifies a parsed certificate (hints, then the product) with the independent
+/// checker; `loc` gives the lines for messages (use [`Locations::default`] for
+/// a certificate built in memory: lines are then reported as 0). The target hash
+/// is not involved here (see [`verify_text`]).
+///
+/// # Errors
+/// A [`CertificateError`] of kind [`ErrorKind::Rejected`](super::ErrorKind::Rejected) (or `Malformed` for a
+/// shape defect in a certificate built in memory).
+pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, CertificateError> {
+    let dec = &cert.decomposition;
+    let line_of = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(0);
+    for (h, hint) in cert.hints.iter().enumerate() {
+        let (hint_line, rows) = loc.hints.get(h).cloned().unwrap_or_default();
+        if hint.after == 0 || hint.after > dec.layers.len() {
+            return Err(malformed(
+                hint_line,
+                format!("hint {} names more layers than there are", hint.after),
+            ));
+        }
+        let prefix = Decomposition {
+            split: dec.split,
+            mode: dec.mode,
+            layers: dec.layers[..hint.after].to_vec(),
+        };
+        if let Err(e) = check(&hint.product, &prefix) {
+            return Err(match e {
+                CheckError::Mismatch {
+                    row,
+                    col,
+                    product,
+                    target,
+                } => rejected(
+                    line_of(&rows, row),
+                    format!(
+                        "hint {} (line {hint_line}) lies: at row {row}, column {col} it says {}, \
+                         but the first {} layers multiply to {} there (hints are verified, never trusted)",
+                        hint.after,
+                        abbreviate(&fmt_q(&target)),
+                        hint.after,
+                        abbreviate(&fmt_q(&product))
+                    ),
+                ),
+                other => located(other, loc, hint_line),
+            });
+        }
+    }
+    match check(&cert.target, dec) {
+        Ok(report) => Ok(Verified {
+            layers: report.layers,
+            n: report.n,
+            split: dec.split,
+            mode: dec.mode,
+            hints: cert.hints.len(),
+            target_sha256: target_hash(&cert.target),
+        }),
+        Err(CheckError::Mismatch {
+            row,
+            col,
+            product,
+            target,
+        }) => Err(rejected(
+            line_of(&loc.target_rows, row),
+            format!(
+                "target row {row}, column {col} is {}, but the layers multiply to {} there; \
+                 the layers do not represent the target",
+                abbreviate(&fmt_q(&target)),
+                abbreviate(&fmt_q(&product))
+            ),
+        )),
+        Err(other) => Err(located(other, loc, 0)),
+    }
+}
+
+/// A checker error other than a mismatch, placed at the layer it is about.
+fn located(e: CheckError, loc: &Locations, fallback: usize) -> CertificateError {
+    let line_of = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(fallback);
+    match &e {
+        CheckError::LayerShape { layer, .. } => {
+            malformed(line_of(&loc.layers, *layer), e.to_string())
+        }
+        CheckError::ZeroScale { layer, .. } | CheckError::NonPositiveScale { layer, .. } => {
+            rejected(line_of(&loc.scales, *layer), e.to_string())
+        }
+        _ => malformed(fallback, e.to_string()),
+    }
+}
