@@ -43,7 +43,6 @@
 //! A handful of variants (rotation directions, four pairings, rotation
 //! first or last, the matching counts) are scored by their layer count before
 //! any matrix is built; the best is built and verified by exact multiplication.
-
 //!
 //! Rooms: `errors` (the error type and input validation), `involution` (signed
 //! permutations and their factorisation into two involutions, step 2),
