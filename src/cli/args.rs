@@ -1,0 +1,98 @@
+//! Flags shared by several subcommands: the mode (every command that
+//! decomposes), the strategy (`decompose`, `explain`, `export`) and the split
+//! or mask (`decompose`, `explain`), with the line that states a mask.
+
+use super::Failure;
+use clap::{Args, ValueEnum};
+use couplings::mask::Mask;
+use couplings::{Mode, Split, Strategy};
+
+/// Scale sign convention.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModeArg {
+    /// Scales may be any nonzero rational.
+    Signed,
+    /// Every scale is > 0 (what exp-parametrised flows can load); needs det > 0.
+    Positive,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Mode {
+        match m {
+            ModeArg::Signed => Mode::Signed,
+            ModeArg::Positive => Mode::Positive,
+        }
+    }
+}
+
+/// Construction strategy.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StrategyArg {
+    /// Fewest layers (5 for generic inputs, at most 7 signed / 9 positive).
+    Shallow,
+    /// Small entries, close to the bit size of the inverse; more layers.
+    Balanced,
+    /// Small floating-point condition numbers per layer; more layers.
+    Conditioned,
+}
+
+impl From<StrategyArg> for Strategy {
+    fn from(s: StrategyArg) -> Strategy {
+        match s {
+            StrategyArg::Shallow => Strategy::Shallow,
+            StrategyArg::Balanced => Strategy::Balanced,
+            StrategyArg::Conditioned => Strategy::Conditioned,
+        }
+    }
+}
+
+/// Every library strategy has its flag value (adding a [`Strategy`] makes the
+/// compiler stop here); also the default of `--strategy`.
+impl From<Strategy> for StrategyArg {
+    fn from(s: Strategy) -> StrategyArg {
+        match s {
+            Strategy::Shallow => StrategyArg::Shallow,
+            Strategy::Balanced => StrategyArg::Balanced,
+            Strategy::Conditioned => StrategyArg::Conditioned,
+        }
+    }
+}
+
+/// How to split the coordinates (shared by `decompose` and `explain`).
+#[derive(Args, Debug)]
+pub(crate) struct SplitArgs {
+    /// Size P of the first part: the split is (P, n - P); default (floor(n/2), ceil(n/2)).
+    #[arg(long = "split", value_name = "P", conflicts_with = "mask")]
+    first: Option<usize>,
+    /// The coordinates of the first part, e.g. "0 2 5" (0-based, spaces or commas).
+    /// A mask other than 0..P is handled by reordering the coordinates
+    /// (docs/splits.md, "Masks"); the output then states the mask.
+    #[arg(long, value_name = "COORDS")]
+    mask: Option<String>,
+}
+
+impl SplitArgs {
+    /// The split for the options, and the mask when the coordinates are reordered.
+    pub(crate) fn resolve(&self, n: usize) -> Result<(Option<Split>, Option<Mask>), Failure> {
+        if let Some(p) = self.first {
+            return Ok((Some(Split::new(p, n.saturating_sub(p))), None));
+        }
+        let Some(text) = &self.mask else {
+            return Ok((None, None));
+        };
+        let mask = Mask::parse(n, text).map_err(|e| Failure::bad_input(format!("--mask: {e}")))?;
+        let split = Some(mask.split());
+        Ok((split, (!mask.is_prefix()).then_some(mask)))
+    }
+}
+
+/// The line that states a mask in text output.
+pub(crate) fn mask_note(mask: &Mask) -> String {
+    let order: Vec<String> = mask.order().iter().map(|c| format!("x{c}")).collect();
+    format!(
+        "mask: first part = coordinates {:?}; the layers act on the reordered vector ({}) and \
+         their product is P T P^-1 for that reordering P (docs/splits.md)\n",
+        mask.first(),
+        order.join(", ")
+    )
+}
