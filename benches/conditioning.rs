@@ -12,8 +12,9 @@
 //! `COUPLINGS_BENCH_EXACT_MAX=N` runs the exact decompositions only up to `n = N`
 //! (the float-side table below the main one covers every size).
 
-use couplings::analysis::{families, report};
+use couplings::analysis::report;
 use couplings::exact::Matrix;
+use couplings::families;
 use couplings::{Mode, Options, Strategy, decompose_with};
 use std::time::Instant;
 

@@ -9,18 +9,9 @@
 //! side comparison with FLINT is `bench/compare.py` (see `docs/performance.md`).
 
 use couplings::construct::rng::Rng;
-use couplings::exact::{Matrix, qi};
+use couplings::families::{make_det_positive, random_integer_from};
 use couplings::{Mode, Options, Strategy, check, decompose_with};
 use std::time::Instant;
-
-fn random_matrix(n: usize, rng: &mut Rng) -> Matrix {
-    loop {
-        let m = Matrix::from_vec(n, n, (0..n * n).map(|_| qi(rng.range(-9, 9))).collect());
-        if m.det() != qi(0) {
-            return m;
-        }
-    }
-}
 
 fn main() {
     let sizes: Vec<usize> = std::env::args()
@@ -53,13 +44,10 @@ fn main() {
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     let mut rng = Rng::new(1);
     for n in sizes {
-        let mut m = random_matrix(n, &mut rng);
-        if mode == Mode::Positive && m.det() < qi(0) {
+        let mut m = random_integer_from(&mut rng, n);
+        if mode == Mode::Positive {
             // Flip the sign of the first row to make det > 0.
-            for j in 0..n {
-                let v = -m.get(0, j).clone();
-                m.set(0, j, v);
-            }
+            m = make_det_positive(&m);
         }
         eprintln!("n = {n}: decomposing ...");
         let t0 = Instant::now();

@@ -4,9 +4,10 @@
 //! entries within `4 x` the bits of the inverse, and typed refusals for positive
 //! mode and unequal splits. Proptest and quickcheck.
 
-use couplings::construct::rng::Rng;
 use couplings::construct::{Construction, DecomposeError, Strategy as Build, decompose_traced};
 use couplings::exact::{Matrix, Q, q, qi};
+use couplings::families::permutation_matrix as perm_matrix;
+use couplings::families::random_integer as random_matrix;
 use couplings::{Decomposition, Mode, Options, Split, check};
 use num_traits::Zero;
 use proptest::prelude::*;
@@ -46,15 +47,6 @@ fn verify(t: &Matrix, seed: u64) -> Result<Decomposition, String> {
         ));
     }
     Ok(dec)
-}
-
-fn perm_matrix(p: &[usize]) -> Matrix {
-    let n = p.len();
-    let mut m = Matrix::zeros(n, n);
-    for (j, &i) in p.iter().enumerate() {
-        m.set(i, j, qi(1));
-    }
-    m
 }
 
 fn from_entries(n: usize, e: &[i64]) -> Matrix {
@@ -194,16 +186,6 @@ fn quickcheck_exact() {
     QuickCheck::new()
         .tests(64)
         .quickcheck(prop as fn(Input, u64) -> quickcheck::TestResult);
-}
-
-fn random_matrix(n: usize, seed: u64) -> Matrix {
-    let mut rng = Rng::new(seed);
-    loop {
-        let m = Matrix::from_vec(n, n, (0..n * n).map(|_| qi(rng.range(-9, 9))).collect());
-        if !m.det().is_zero() {
-            return m;
-        }
-    }
 }
 
 #[test]

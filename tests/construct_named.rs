@@ -409,16 +409,9 @@ fn zero_off_diagonal_blocks() {
     }
 }
 
-/// A nonzero `d x d` integer matrix of rank `r < d`.
+/// A nonzero `d x d` integer matrix of rank `r < d` (`couplings::families::low_rank`).
 fn low_rank(rng: &mut TestRng, d: usize, r: usize) -> Matrix {
-    loop {
-        let x = rng.int_matrix(d, r, -3, 3);
-        let y = rng.int_matrix(r, d, -3, 3);
-        let m = &x * &y;
-        if !m.is_zero() && m.rank() == r {
-            return m;
-        }
-    }
+    couplings::families::low_rank(&mut rng.0, d, r)
 }
 
 #[test]

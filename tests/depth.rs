@@ -10,6 +10,8 @@ use couplings::depth::recheck::{
 };
 use couplings::depth::{Outcome, decide, minimal_depth};
 use couplings::exact::{Matrix, Q, q, qi};
+// The family of `docs/lower-bounds.md`: `[[0, B], [I, 0]]` with `B = I + E_12`.
+use couplings::families::swap_family as family;
 use couplings::{Layer, Mode, Split, check};
 use num_traits::{Signed, Zero};
 
@@ -224,18 +226,6 @@ fn lower_bound_families_are_certified() {
         };
         recheck(&t, &certificate).unwrap();
     }
-}
-
-/// The family of `docs/lower-bounds.md`: `[[0, B], [I, 0]]` with `B = I + E_12`.
-fn family(d: usize) -> Matrix {
-    let mut b = Matrix::identity(d);
-    b.set(0, 1, qi(1));
-    Matrix::from_blocks(
-        &Matrix::zeros(d, d),
-        &b,
-        &Matrix::identity(d),
-        &Matrix::zeros(d, d),
-    )
 }
 
 #[test]

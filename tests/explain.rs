@@ -7,6 +7,7 @@
 use couplings::construct::decompose_traced;
 use couplings::exact::{Matrix, qi};
 use couplings::explain::{CITED_LEMMAS, explain, explain_decomposition, lemma_file};
+use couplings::families::{all_permutations, permutation_matrix};
 use couplings::{Mode, Options};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -120,26 +121,6 @@ fn cited_lemmas_exist_in_their_files() {
     }
 }
 
-/// All permutation matrices of `n` points, in lexicographic order, as matrices.
-fn permutation_matrix(p: &[usize]) -> Matrix {
-    let n = p.len();
-    let mut m = Matrix::zeros(n, n);
-    for (j, &i) in p.iter().enumerate() {
-        m.set(i, j, qi(1));
-    }
-    m
-}
-
-fn next_permutation(p: &mut [usize]) -> bool {
-    let Some(i) = (1..p.len()).rev().find(|&i| p[i - 1] < p[i]) else {
-        return false;
-    };
-    let j = (i..p.len()).rev().find(|&j| p[j] > p[i - 1]).unwrap();
-    p.swap(i - 1, j);
-    p[i..].reverse();
-    true
-}
-
 /// Walkthroughs for inputs covering every deterministic construction (found
 /// among small permutations and a few named matrices) make no failed claim.
 #[test]
@@ -153,12 +134,8 @@ fn walkthroughs_cover_the_constructions_without_failed_claims() {
         Matrix::from_i64(&[&[1, 2, 0, 1], &[0, 1, 3, 0], &[2, 0, 1, 1], &[1, 1, 0, 2]]),
     ];
     for n in [4, 6] {
-        let mut p: Vec<usize> = (0..n).collect();
-        loop {
+        for p in all_permutations(n) {
             inputs.push(permutation_matrix(&p));
-            if !next_permutation(&mut p) {
-                break;
-            }
         }
     }
     let mut seen: BTreeMap<(String, &str), usize> = BTreeMap::new();

@@ -11,7 +11,8 @@ mod common;
 use common::TestRng;
 use couplings::construct::split::{bound, chunks, counting_lower_bound};
 use couplings::construct::validate_split;
-use couplings::exact::{Matrix, Q, qi};
+use couplings::exact::Matrix;
+use couplings::families::SplitFamily;
 use couplings::mask::{Mask, MaskError};
 use couplings::{
     DecomposeError, Kind, Mode, Options, Split, Strategy, check, decompose_with, depth,
@@ -21,85 +22,21 @@ use proptest::prelude::{Just, ProptestConfig, any, prop_assert, proptest};
 use proptest::strategy::Strategy as PStrategy;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 
-/// Test families.
-const FAMILIES: usize = 6;
+/// Test families, by index (`couplings::families`, shared with
+/// `examples/split_table.rs`).
+const FAMILIES: [SplitFamily; 6] = [
+    SplitFamily::Dense(4),
+    SplitFamily::Permutation,
+    SplitFamily::BlockDiagonal,
+    SplitFamily::SingularSmallBlock,
+    SplitFamily::Monomial,
+    SplitFamily::Sparse01,
+];
 
 /// An invertible target of family `family` for split `(p, n - p)`; `det > 0`
 /// when `positive`.
 fn target(seed: u64, family: usize, n: usize, p: usize, positive: bool) -> Matrix {
-    let mut rng = TestRng::new(seed);
-    let small_part = |i: usize| if p <= n - p { i < p } else { i >= p };
-    let mut t = loop {
-        let m = match family {
-            // Dense small integers.
-            0 => rng.int_matrix(n, n, -4, 4),
-            // Permutation.
-            1 => {
-                let perm = rng.permutation(n);
-                let mut m = Matrix::zeros(n, n);
-                for (j, &i) in perm.iter().enumerate() {
-                    m.set(i, j, qi(1));
-                }
-                m
-            }
-            // Block diagonal for the split.
-            2 => {
-                let mut m = Matrix::zeros(n, n);
-                for i in 0..n {
-                    for j in 0..n {
-                        if (i < p) == (j < p) {
-                            m.set(i, j, qi(rng.range(-3, 3)));
-                        }
-                    }
-                }
-                m
-            }
-            // The smaller part's diagonal block is zero (singular), sparse elsewhere.
-            3 => {
-                let mut m = Matrix::zeros(n, n);
-                for i in 0..n {
-                    for j in 0..n {
-                        if !(small_part(i) && small_part(j)) && rng.range(0, 2) == 0 {
-                            m.set(i, j, qi(rng.range(-2, 2)));
-                        }
-                    }
-                }
-                m
-            }
-            // Signed permutation times a diagonal (monomial), rational entries.
-            4 => {
-                let perm = rng.permutation(n);
-                let mut m = Matrix::zeros(n, n);
-                for (j, &i) in perm.iter().enumerate() {
-                    let v = rng.range(1, 4) * if rng.range(0, 1) == 0 { -1 } else { 1 };
-                    m.set(i, j, Q::new(v.into(), rng.range(1, 3).into()));
-                }
-                m
-            }
-            // Rank-deficient blocks everywhere: a sparse 0/1 matrix.
-            _ => {
-                let mut m = Matrix::zeros(n, n);
-                for i in 0..n {
-                    for j in 0..n {
-                        if rng.range(0, 3) == 0 {
-                            m.set(i, j, qi(1));
-                        }
-                    }
-                }
-                m
-            }
-        };
-        if !m.det().is_zero() {
-            break m;
-        }
-    };
-    if positive && t.det().is_negative() {
-        for j in 0..n {
-            let v = -t.get(0, j).clone();
-            t.set(0, j, v);
-        }
-    }
-    t
+    FAMILIES[family].sample(&mut TestRng::new(seed).0, n, p, positive)
 }
 
 fn options(split: Split, mode: Mode) -> Options {
@@ -144,7 +81,7 @@ fn every_split_up_to_n10_every_family_both_modes() {
     for n in 2..=10 {
         for p in 1..n {
             let split = Split::new(p, n - p);
-            for family in 0..FAMILIES {
+            for family in 0..FAMILIES.len() {
                 for mode in [Mode::Signed, Mode::Positive] {
                     let seed = (n * 100 + p * 10 + family) as u64;
                     let t = target(seed, family, n, p, mode == Mode::Positive);
@@ -179,7 +116,7 @@ fn default_split_is_floor_ceil() {
 #[test]
 fn equal_split_unchanged() {
     for n in [2, 4, 6, 8] {
-        for family in 0..FAMILIES {
+        for family in 0..FAMILIES.len() {
             let t = target(7 + n as u64, family, n, n / 2, false);
             let a = decompose_with(&t, &Options::default()).unwrap();
             let b = decompose_with(&t, &options(Split::new(n / 2, n / 2), Mode::Signed)).unwrap();
@@ -354,7 +291,7 @@ fn masks_reorder_and_validate() {
 
 fn small_case() -> impl PStrategy<Value = (usize, usize, usize, u64)> {
     (2usize..=10)
-        .prop_flat_map(|n| (Just(n), 1..n, 0..FAMILIES, any::<u64>()))
+        .prop_flat_map(|n| (Just(n), 1..n, 0..FAMILIES.len(), any::<u64>()))
         .prop_map(|(n, p, f, s)| (n, p, f, s))
 }
 
@@ -368,7 +305,7 @@ fn large_case() -> impl PStrategy<Value = (usize, usize, usize, u64)> {
                 Just(n),
                 1usize..=4,
                 any::<bool>(),
-                0..FAMILIES,
+                0..FAMILIES.len(),
                 any::<u64>(),
             )
         })
@@ -419,7 +356,7 @@ impl Arbitrary for SplitCase {
         SplitCase {
             n,
             p: 1 + usize::arbitrary(g) % (n - 1),
-            family: usize::arbitrary(g) % FAMILIES,
+            family: usize::arbitrary(g) % FAMILIES.len(),
             seed: u64::arbitrary(g),
             positive: bool::arbitrary(g),
         }

@@ -188,7 +188,7 @@ fn fit_target(t: &Matrix, negative: bool) -> Option<(DMatrix<f64>, f64)> {
 /// # Examples
 /// ```
 /// use couplings::construct::conditioned::approximation;
-/// let w = couplings::analysis::families::glow_rotation(8, 1);
+/// let w = couplings::families::glow_rotation(8, 1);
 /// let (layers, residual) = approximation(&w).unwrap();
 /// assert!(layers.len() == 7 || layers.len() == 8);
 /// assert!(residual < 1e-2);

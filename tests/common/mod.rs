@@ -1,12 +1,17 @@
-//! Shared helpers for the construction tests: a tiny seeded generator, matrix
-//! builders (permutations, blocks, random integer matrices) and `verify`, which
-//! decomposes a target and checks the result in every way the tests require.
+//! Shared helpers for the construction tests: the tests' seeded generator,
+//! `verify`, which decomposes a target and checks the result in every way the
+//! tests require, and a histogram. The matrix families themselves are the
+//! crate's (`couplings::families`), re-exported here under the tests' names.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use couplings::construct::rng::Rng;
 use couplings::construct::{Trace, decompose_traced};
 use couplings::exact::{Matrix, Q, qi};
+pub use couplings::families::{
+    all_permutations, block_diag, invert_perm, make_det_positive, minus_identity, negate_row,
+    perm_sign, rotation_halves, sign_diag, swap_halves,
+};
 use couplings::{Decomposition, Mode, Options, check};
 use num_traits::{Signed, Zero};
 use std::collections::BTreeMap;
@@ -14,7 +19,7 @@ use std::sync::Mutex;
 
 /// The crate's seeded generator, with the tests' own seed offset.
 #[derive(Debug, Clone)]
-pub struct TestRng(Rng);
+pub struct TestRng(pub Rng);
 
 impl TestRng {
     pub fn new(seed: u64) -> TestRng {
@@ -36,7 +41,7 @@ impl TestRng {
 
     /// An `r x c` matrix with integer entries uniform in `lo..=hi`.
     pub fn int_matrix(&mut self, r: usize, c: usize, lo: i64, hi: i64) -> Matrix {
-        Matrix::from_vec(r, c, (0..r * c).map(|_| qi(self.range(lo, hi))).collect())
+        couplings::families::int_matrix(&mut self.0, r, c, lo, hi)
     }
 
     /// An invertible `n x n` integer matrix with entries in `lo..=hi` (rejection).
@@ -63,104 +68,12 @@ pub fn opts(mode: Mode) -> Options {
 }
 
 /// The permutation matrix whose column `j` has its 1 in row `p[j]` (the
-/// crate's convention, `couplings::construct::permutation::permutation_matrix`).
-pub fn perm_matrix(p: &[usize]) -> Matrix {
-    couplings::construct::permutation::permutation_matrix(p)
-}
-
-/// Sign of a permutation (+1 even, -1 odd), by counting cycles.
-pub fn perm_sign(p: &[usize]) -> i64 {
-    let n = p.len();
-    let mut seen = vec![false; n];
-    let mut cycles = 0;
-    for s in 0..n {
-        if !seen[s] {
-            cycles += 1;
-            let mut k = s;
-            while !seen[k] {
-                seen[k] = true;
-                k = p[k];
-            }
-        }
-    }
-    if (n - cycles).is_multiple_of(2) {
-        1
-    } else {
-        -1
-    }
-}
-
-/// All permutations of `0..n` in lexicographic order.
-pub fn all_permutations(n: usize) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
-    let mut p: Vec<usize> = (0..n).collect();
-    loop {
-        out.push(p.clone());
-        // next permutation
-        let Some(i) = (0..n.saturating_sub(1)).rev().find(|&i| p[i] < p[i + 1]) else {
-            return out;
-        };
-        let j = (i + 1..n).rev().find(|&j| p[j] > p[i]).unwrap();
-        p.swap(i, j);
-        p[i + 1..].reverse();
-    }
-}
+/// crate's convention).
+pub use couplings::families::permutation_matrix as perm_matrix;
 
 /// `[[a, b], [c, d]]`.
 pub fn blocks(a: &Matrix, b: &Matrix, c: &Matrix, d: &Matrix) -> Matrix {
     Matrix::from_blocks(a, b, c, d)
-}
-
-/// `diag(p, q)`.
-pub fn block_diag(p: &Matrix, q: &Matrix) -> Matrix {
-    let z1 = Matrix::zeros(p.rows(), q.cols());
-    let z2 = Matrix::zeros(q.rows(), p.cols());
-    Matrix::from_blocks(p, &z1, &z2, q)
-}
-
-/// The swap of halves `[[0, I], [I, 0]]` of size `n`.
-pub fn swap_halves(n: usize) -> Matrix {
-    let d = n / 2;
-    let (z, i) = (Matrix::zeros(d, d), Matrix::identity(d));
-    blocks(&z, &i, &i, &z)
-}
-
-/// The rotation `[[0, -I], [I, 0]]` of size `n`.
-pub fn rotation_halves(n: usize) -> Matrix {
-    let d = n / 2;
-    let (z, i) = (Matrix::zeros(d, d), Matrix::identity(d));
-    blocks(&z, &(-&i), &i, &z)
-}
-
-/// `-I_n`.
-pub fn minus_identity(n: usize) -> Matrix {
-    -&Matrix::identity(n)
-}
-
-/// Diagonal matrix of signs from the bits of `mask` (bit `i` set: entry `-1`).
-pub fn sign_diag(n: usize, mask: u64) -> Matrix {
-    let d: Vec<Q> = (0..n)
-        .map(|i| if mask >> i & 1 == 1 { qi(-1) } else { qi(1) })
-        .collect();
-    Matrix::from_diagonal(&d)
-}
-
-/// Multiplies row `i` by `-1`.
-pub fn negate_row(m: &Matrix, i: usize) -> Matrix {
-    let mut out = m.clone();
-    for j in 0..m.cols() {
-        out.set(i, j, -m.get(i, j));
-    }
-    out
-}
-
-/// `m` with `det > 0`: flips row 0 when the determinant is negative.
-pub fn make_det_positive(m: &Matrix) -> Matrix {
-    if m.det().is_negative() {
-        negate_row(m, 0)
-    } else {
-        m.clone()
-    }
 }
 
 /// Whether every scale of every layer is positive.
@@ -244,13 +157,4 @@ impl Histogram {
         let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k} layers: {v}")).collect();
         format!("{{{}}}", parts.join(", "))
     }
-}
-
-/// Inverse of a permutation given as images.
-pub fn invert_perm(p: &[usize]) -> Vec<usize> {
-    let mut inv = vec![0; p.len()];
-    for (i, &x) in p.iter().enumerate() {
-        inv[x] = i;
-    }
-    inv
 }
