@@ -10,8 +10,8 @@
 //! which is what gets decomposed; floats appear only in the written tensors
 //! and in the reported figures (computed with nalgebra via [`crate::analysis`]).
 
-use crate::analysis::{figures, to_float};
-use crate::exact::{Matrix, Q, fmt_q, to_f64};
+use crate::analysis::figures;
+use crate::exact::{Matrix, Q, fmt_q, to_f64, to_float};
 use crate::io::SafetensorsWriter;
 use crate::layer::{Decomposition, Kind, Mode};
 use nalgebra::DMatrix;

@@ -7,7 +7,7 @@
 //!
 //! Every generator is deterministic on every platform (the crate's SplitMix64
 //! [`Rng`], Box-Muller normals, nalgebra QR), so a seed names a matrix. Also
-//! reachable as `couplings::analysis::families`.
+//! reachable as `couplings::analysis::families` (the path older docs use).
 //!
 //! # Examples
 //! ```
