@@ -8,6 +8,11 @@
 //! listed in the order they act on an input column vector `x`, so for layers
 //! `M1, M2, ..., MK` the represented matrix is `MK ... M2 M1`.
 //!
+//! Imports run one way: `exact` -> `layer` -> (`construct`, `check`, `io`) ->
+//! (`depth`, `certificate`, `families`) -> `analysis` -> (`explain`,
+//! `export`), and the binary's `cli/` on top; the README's Architecture
+//! section maps every module.
+//!
 //! ```
 //! use couplings::{decompose, check, exact::Matrix};
 //! let t = Matrix::from_i64(&[&[1, 2, 0, 1], &[0, 1, 3, 0], &[2, 0, 1, 1], &[1, 1, 0, 2]]);

@@ -76,7 +76,7 @@ pub enum Strategy {
 }
 
 impl Strategy {
-    /// Every strategy, in the order of the CLI's help.
+    /// Every strategy, in the order of the CLI's help (a new variant goes here too).
     pub const ALL: [Strategy; 3] = [Strategy::Shallow, Strategy::Balanced, Strategy::Conditioned];
 
     /// The CLI name (`shallow`, `balanced`, `conditioned`).
@@ -90,6 +90,16 @@ impl Strategy {
             Strategy::Shallow => "shallow",
             Strategy::Balanced => "balanced",
             Strategy::Conditioned => "conditioned",
+        }
+    }
+
+    /// Whether the strategy needs `T^-1`, which `decompose` computes once (and
+    /// which proves `T` invertible). The balanced strategy in signed mode does
+    /// not: its own elimination detects singular inputs with kernel evidence.
+    fn uses_inverse(self, mode: Mode) -> bool {
+        match self {
+            Strategy::Shallow | Strategy::Conditioned => true,
+            Strategy::Balanced => mode != Mode::Signed,
         }
     }
 }
@@ -222,9 +232,7 @@ pub fn decompose_traced(
     options: &Options,
 ) -> Result<(Decomposition, Trace), DecomposeError> {
     let split = validate_split(matrix, options.split)?;
-    // The balanced strategy (signed) does not use T^-1: its own elimination
-    // detects singular inputs and returns the kernel evidence.
-    let t_inv = if options.strategy == Strategy::Balanced && options.mode == Mode::Signed {
+    let t_inv = if !options.strategy.uses_inverse(options.mode) {
         None
     } else {
         crate::progress::stage("exact inverse (fraction-free Gauss-Jordan)");
@@ -248,14 +256,17 @@ pub fn decompose_traced(
     };
     let (chain, trace) = if split.first != split.second {
         // Unequal split: the hub construction (docs/splits.md).
-        if options.strategy != Strategy::Shallow {
-            return Err(DecomposeError::UnsupportedStrategy {
-                strategy: options.strategy,
-                reason: format!(
-                    "only the shallow strategy handles unequal splits (got ({}, {}))",
-                    split.first, split.second
-                ),
-            });
+        match options.strategy {
+            Strategy::Shallow => {}
+            Strategy::Balanced | Strategy::Conditioned => {
+                return Err(DecomposeError::UnsupportedStrategy {
+                    strategy: options.strategy,
+                    reason: format!(
+                        "only the shallow strategy handles unequal splits (got ({}, {}))",
+                        split.first, split.second
+                    ),
+                });
+            }
         }
         let symmetry = if split.first > split.second {
             Symmetry::Swap
