@@ -118,7 +118,7 @@ impl Certificate {
 
     /// A certificate with a hint after every layer but the last (the product of
     /// all layers is the target itself). The hints are computed here with
-    /// [`Layer::apply_matrix`]; being hints, they need not be trusted.
+    /// [`Layer::apply_matrix`](crate::layer::Layer::apply_matrix); being hints, they need not be trusted.
     pub fn with_all_hints(target: Matrix, decomposition: Decomposition) -> Certificate {
         let k = decomposition.layers.len();
         let mut hints = Vec::new();

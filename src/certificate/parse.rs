@@ -162,7 +162,7 @@ fn parse_matrix(
 
 /// Parses a certificate, checking its syntax and structure (version, sections,
 /// dimensions, layer shapes, nonzero and, in positive mode, positive scales).
-/// Claims (hash, hints, product) are checked by [`verify`].
+/// Claims (hash, hints, product) are checked by [`verify`](super::verify).
 ///
 /// # Errors
 /// A [`CertificateError`] naming the line.

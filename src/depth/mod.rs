@@ -5,7 +5,7 @@
 //! decision itself is [`crate::construct::short::decide`] (it shares the
 //! closed forms with the shallow strategy); this module validates the input,
 //! verifies what the decision claims, re-checks its witnesses, adds the upper
-//! bound from `decompose`, and writes the report ([`text`]). The proof is in
+//! bound from `decompose`, and writes the report (`text`). The proof is in
 //! `docs/lower-bounds.md`; the block identities are in `proofs/depth.proof`.
 //!
 //! Every positive answer comes with a decomposition whose product is verified
