@@ -11,6 +11,7 @@
 //! and in the reported figures (computed with nalgebra via [`crate::analysis`]).
 
 use crate::analysis::figures;
+use crate::construct::Strategy;
 use crate::exact::{Matrix, Q, fmt_q, to_f64, to_float};
 use crate::io::SafetensorsWriter;
 use crate::layer::{Decomposition, Kind, Mode};
@@ -333,8 +334,8 @@ fn fmt_err(v: f64) -> String {
 /// Everything [`export`] needs besides the decomposition.
 #[derive(Debug, Clone, Default)]
 pub struct ExportInput<'a> {
-    /// The construction strategy's name (recorded in the metadata).
-    pub strategy: &'a str,
+    /// The construction strategy (its name is recorded in the metadata).
+    pub strategy: Strategy,
     /// The rounding applied before decomposing, if any.
     pub rounding: Option<&'a Rounding>,
     /// The matrix as read before rounding (written as tensor `unrounded` when
@@ -349,12 +350,12 @@ pub struct ExportInput<'a> {
 ///
 /// # Examples
 /// ```
-/// use couplings::{decompose, exact::Matrix};
+/// use couplings::{Strategy, decompose, exact::Matrix};
 /// use couplings::export::{export, ExportInput};
 /// use couplings::io::parse_safetensors;
 /// let t = Matrix::from_i64(&[&[0, -1], &[1, 0]]);
 /// let dec = decompose(&t).unwrap();
-/// let (bytes, report) = export(&t, &dec, &ExportInput { strategy: "shallow", ..Default::default() });
+/// let (bytes, report) = export(&t, &dec, &ExportInput { strategy: Strategy::Shallow, ..Default::default() });
 /// assert_eq!(report.layers, 3);
 /// assert!(report.f64_max_abs_error < 1e-15);
 /// let st = parse_safetensors(&bytes).unwrap();
@@ -432,7 +433,7 @@ pub fn export(
         ("n", n.to_string()),
         ("split", format!("{},{}", dec.split.first, dec.split.second)),
         ("mode", dec.mode.name().to_string()),
-        ("strategy", input.strategy.to_string()),
+        ("strategy", input.strategy.name().to_string()),
         ("num_layers", dec.len().to_string()),
         ("kinds", kinds.join(",")),
         ("scale_param", param.to_string()),

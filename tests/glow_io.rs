@@ -10,7 +10,7 @@ use couplings::io::{
     DType, InputError, InputFormat, SafetensorsWriter, TensorError, f64_to_exact, load_input,
     npy_bytes_f32, npy_bytes_f64, parse_npy, parse_safetensors, read_tensor,
 };
-use couplings::{Mode, Options, check, decompose_with};
+use couplings::{Mode, Options, Strategy, check, decompose_with};
 use num_traits::{One, Signed, Zero};
 use proptest::prelude::*;
 use std::path::PathBuf;
@@ -415,7 +415,7 @@ fn export_reads_back_as_the_exact_layers_rounded() {
             &t,
             &dec,
             &ExportInput {
-                strategy: "shallow",
+                strategy: Strategy::Shallow,
                 source: "examples/glow_rotation_8.txt",
                 ..Default::default()
             },

@@ -65,7 +65,7 @@ impl ExportArgs {
         })?;
         let source = path_name(&self.file);
         let input = ExportInput {
-            strategy: strategy.name(),
+            strategy,
             rounding: rounding.as_ref().map(|(r, _)| r),
             unrounded: rounding.as_ref().map(|(_, w)| w),
             source: &source,

@@ -29,6 +29,9 @@
 pub mod recheck;
 mod text;
 
+/// The decision's small exact helpers, now [`crate::construct::short::linalg`] (this path is kept).
+pub use crate::construct::short::linalg;
+
 use crate::construct::short::{self, Decision};
 use crate::construct::{DecomposeError, Options, decompose_with};
 use crate::exact::Matrix;

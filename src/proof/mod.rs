@@ -28,6 +28,7 @@
 //! ```
 
 mod algebra;
+mod lex;
 mod parse;
 
 use num_rational::BigRational;

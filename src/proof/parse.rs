@@ -1,5 +1,6 @@
-//! Reading proof files: a line-aware lexer and a recursive-descent parser that
-//! elaborates every expression straight into normal form ([`Value`]).
+//! Reading proof files: a recursive-descent parser over the tokens of
+//! [`super::lex`] that elaborates every expression straight into normal form
+//! ([`Value`]).
 //!
 //! Definitions are abbreviations: `N := expr` binds the fresh name `N` to the
 //! normal form of `expr`, and `F(a, b) := expr` keeps the body's tokens and
@@ -9,145 +10,15 @@
 //! means exactly its text with every definition written out in full.
 
 use super::algebra::{Poly, Symbols, first_difference, show_q, show_word};
+use super::lex::{KEYWORDS, Res, Tk, Token, describe, err_at, lex, tok};
 use super::{LemmaResult, Outcome, ProofError};
-use num_bigint::BigInt;
 use num_rational::BigRational as Q;
 use num_traits::{One, ToPrimitive, Zero};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-#[derive(Clone, Debug, PartialEq)]
-enum Tk {
-    Ident(String),
-    Num(Q),
-    P(&'static str),
-    Newline,
-    Eof,
-}
-
-#[derive(Clone, Debug)]
-struct Token {
-    tk: Tk,
-    line: usize,
-    col: usize,
-}
-
-const PUNCT: &str = "()[]{},+-*^=:";
-const KEYWORDS: [&str; 6] = ["block", "invertible", "diagonal", "lemma", "show", "I"];
-/// A line break after one of these tokens, or before one of `JOIN_BEFORE`,
-/// continues the statement (so do line breaks inside parentheses and brackets).
-const JOIN_AFTER: [&str; 9] = ["+", "-", "*", "=", ":=", ":", ",", "^", "{"];
-const JOIN_BEFORE: [&str; 4] = ["+", "-", "*", "="];
 /// Largest exponent accepted in `X^n`.
 const MAX_POWER: u32 = 16;
-
-type Res<T> = Result<T, ProofError>;
-
-fn err(line: usize, column: usize, message: impl Into<String>) -> ProofError {
-    let (file, message) = (None, message.into());
-    ProofError {
-        file,
-        line,
-        column,
-        message,
-    }
-}
-
-fn err_at(t: &Token, message: impl Into<String>) -> ProofError {
-    err(t.line, t.col, message)
-}
-
-fn tok(tk: Tk, line: usize, col: usize) -> Token {
-    Token { tk, line, col }
-}
-
-fn lex(src: &str) -> Res<Vec<Token>> {
-    let mut raw = Vec::new();
-    for (ln, text) in src.lines().enumerate() {
-        let cs: Vec<char> = text.chars().collect();
-        let mut i = 0;
-        while i < cs.len() {
-            let (c, start) = (cs[i], i);
-            let tk = if c == '#' {
-                break;
-            } else if c.is_whitespace() {
-                i += 1;
-                continue;
-            } else if c.is_ascii_alphanumeric() || c == '_' {
-                let extra = if c.is_ascii_digit() { "/" } else { "_'" };
-                let ok = |c: &&char| c.is_ascii_alphanumeric() || extra.contains(**c);
-                let word: String = cs[i..].iter().take_while(ok).collect();
-                i += word.chars().count();
-                match c.is_ascii_digit() {
-                    true => Tk::Num(number(&word).map_err(|m| err(ln + 1, start + 1, m))?),
-                    false => Tk::Ident(word),
-                }
-            } else if c == ':' && cs.get(i + 1) == Some(&'=') {
-                i += 2;
-                Tk::P(":=")
-            } else if let Some(k) = PUNCT.find(c) {
-                i += 1;
-                Tk::P(&PUNCT[k..k + 1])
-            } else {
-                return Err(err(ln + 1, i + 1, format!("unexpected character `{c}`")));
-            };
-            raw.push(tok(tk, ln + 1, start + 1));
-        }
-        raw.push(tok(Tk::Newline, ln + 1, cs.len() + 1));
-    }
-    let mut out: Vec<Token> = Vec::new();
-    let mut depth = 0i64;
-    for (k, t) in raw.iter().enumerate() {
-        match &t.tk {
-            Tk::P("(" | "[") => depth += 1,
-            Tk::P(")" | "]") => depth -= 1,
-            Tk::Newline => {
-                let after = out.last().is_none_or(|p| match &p.tk {
-                    Tk::P(s) => JOIN_AFTER.contains(s),
-                    tk => *tk == Tk::Newline,
-                });
-                let next = raw[k + 1..].iter().find(|t| t.tk != Tk::Newline);
-                let before =
-                    next.is_some_and(|t| matches!(&t.tk, Tk::P(s) if JOIN_BEFORE.contains(s)));
-                if depth > 0 || after || before {
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        out.push(t.clone());
-    }
-    let (line, col) = raw.last().map_or((1, 1), |t| (t.line, t.col));
-    out.push(tok(Tk::Eof, line, col));
-    Ok(out)
-}
-
-/// An integer or a fraction `p/q` (no sign: `-` is an operator).
-fn number(s: &str) -> Result<Q, String> {
-    let (p, q) = s.split_once('/').unwrap_or((s, "1"));
-    let int = |t: &str| {
-        t.parse::<BigInt>()
-            .ok()
-            .filter(|_| t.bytes().all(|b| b.is_ascii_digit()))
-    };
-    match (int(p), int(q)) {
-        (Some(_), Some(d)) if d.is_zero() => Err(format!("`{s}` has denominator zero")),
-        (Some(n), Some(d)) => Ok(Q::new(n, d)),
-        _ => Err(format!(
-            "`{s}` is not a number (write an integer or a fraction p/q)"
-        )),
-    }
-}
-
-fn describe(tk: &Tk) -> String {
-    match tk {
-        Tk::Ident(s) => format!("`{s}`"),
-        Tk::Num(q) => format!("the number `{}`", show_q(q)),
-        Tk::P(s) => format!("`{s}`"),
-        Tk::Newline => "the end of the line".into(),
-        Tk::Eof => "the end of the file".into(),
-    }
-}
 
 /// The value of an expression: a multiple of the identity (which fits any
 /// size, so `I` and `0` also stand for the 2d x 2d identity and zero), a single

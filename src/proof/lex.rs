@@ -1,0 +1,139 @@
+//! The line-aware lexer of proof files: tokens with their line and column,
+//! numbers read exactly, and the rule that joins a statement across line
+//! breaks (after an operator, before `+ - * =`, inside brackets).
+
+use super::ProofError;
+use super::algebra::show_q;
+use num_bigint::BigInt;
+use num_rational::BigRational as Q;
+use num_traits::Zero;
+
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Tk {
+    Ident(String),
+    Num(Q),
+    P(&'static str),
+    Newline,
+    Eof,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Token {
+    pub(super) tk: Tk,
+    pub(super) line: usize,
+    pub(super) col: usize,
+}
+
+pub(super) const PUNCT: &str = "()[]{},+-*^=:";
+pub(super) const KEYWORDS: [&str; 6] = ["block", "invertible", "diagonal", "lemma", "show", "I"];
+/// A line break after one of these tokens, or before one of `JOIN_BEFORE`,
+/// continues the statement (so do line breaks inside parentheses and brackets).
+pub(super) const JOIN_AFTER: [&str; 9] = ["+", "-", "*", "=", ":=", ":", ",", "^", "{"];
+pub(super) const JOIN_BEFORE: [&str; 4] = ["+", "-", "*", "="];
+pub(super) type Res<T> = Result<T, ProofError>;
+
+pub(super) fn err(line: usize, column: usize, message: impl Into<String>) -> ProofError {
+    let (file, message) = (None, message.into());
+    ProofError {
+        file,
+        line,
+        column,
+        message,
+    }
+}
+
+pub(super) fn err_at(t: &Token, message: impl Into<String>) -> ProofError {
+    err(t.line, t.col, message)
+}
+
+pub(super) fn tok(tk: Tk, line: usize, col: usize) -> Token {
+    Token { tk, line, col }
+}
+
+pub(super) fn lex(src: &str) -> Res<Vec<Token>> {
+    let mut raw = Vec::new();
+    for (ln, text) in src.lines().enumerate() {
+        let cs: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < cs.len() {
+            let (c, start) = (cs[i], i);
+            let tk = if c == '#' {
+                break;
+            } else if c.is_whitespace() {
+                i += 1;
+                continue;
+            } else if c.is_ascii_alphanumeric() || c == '_' {
+                let extra = if c.is_ascii_digit() { "/" } else { "_'" };
+                let ok = |c: &&char| c.is_ascii_alphanumeric() || extra.contains(**c);
+                let word: String = cs[i..].iter().take_while(ok).collect();
+                i += word.chars().count();
+                match c.is_ascii_digit() {
+                    true => Tk::Num(number(&word).map_err(|m| err(ln + 1, start + 1, m))?),
+                    false => Tk::Ident(word),
+                }
+            } else if c == ':' && cs.get(i + 1) == Some(&'=') {
+                i += 2;
+                Tk::P(":=")
+            } else if let Some(k) = PUNCT.find(c) {
+                i += 1;
+                Tk::P(&PUNCT[k..k + 1])
+            } else {
+                return Err(err(ln + 1, i + 1, format!("unexpected character `{c}`")));
+            };
+            raw.push(tok(tk, ln + 1, start + 1));
+        }
+        raw.push(tok(Tk::Newline, ln + 1, cs.len() + 1));
+    }
+    let mut out: Vec<Token> = Vec::new();
+    let mut depth = 0i64;
+    for (k, t) in raw.iter().enumerate() {
+        match &t.tk {
+            Tk::P("(" | "[") => depth += 1,
+            Tk::P(")" | "]") => depth -= 1,
+            Tk::Newline => {
+                let after = out.last().is_none_or(|p| match &p.tk {
+                    Tk::P(s) => JOIN_AFTER.contains(s),
+                    tk => *tk == Tk::Newline,
+                });
+                let next = raw[k + 1..].iter().find(|t| t.tk != Tk::Newline);
+                let before =
+                    next.is_some_and(|t| matches!(&t.tk, Tk::P(s) if JOIN_BEFORE.contains(s)));
+                if depth > 0 || after || before {
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(t.clone());
+    }
+    let (line, col) = raw.last().map_or((1, 1), |t| (t.line, t.col));
+    out.push(tok(Tk::Eof, line, col));
+    Ok(out)
+}
+
+/// An integer or a fraction `p/q` (no sign: `-` is an operator).
+pub(super) fn number(s: &str) -> Result<Q, String> {
+    let (p, q) = s.split_once('/').unwrap_or((s, "1"));
+    let int = |t: &str| {
+        t.parse::<BigInt>()
+            .ok()
+            .filter(|_| t.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match (int(p), int(q)) {
+        (Some(_), Some(d)) if d.is_zero() => Err(format!("`{s}` has denominator zero")),
+        (Some(n), Some(d)) => Ok(Q::new(n, d)),
+        _ => Err(format!(
+            "`{s}` is not a number (write an integer or a fraction p/q)"
+        )),
+    }
+}
+
+pub(super) fn describe(tk: &Tk) -> String {
+    match tk {
+        Tk::Ident(s) => format!("`{s}`"),
+        Tk::Num(q) => format!("the number `{}`", show_q(q)),
+        Tk::P(s) => format!("`{s}`"),
+        Tk::Newline => "the end of the line".into(),
+        Tk::Eof => "the end of the file".into(),
+    }
+}
