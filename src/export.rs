@@ -10,11 +10,11 @@
 //! which is what gets decomposed; floats appear only in the written tensors
 //! and in the reported figures (computed with nalgebra via [`crate::analysis`]).
 
-use crate::analysis::figures;
+use crate::analysis::{FloatLayer, chain_error, figures, float_chain, show, worst_condition};
 use crate::construct::Strategy;
 use crate::exact::{Matrix, Q, fmt_q, to_f64, to_float};
 use crate::io::SafetensorsWriter;
-use crate::layer::{Decomposition, Kind, Mode};
+use crate::layer::{Decomposition, Mode};
 use nalgebra::DMatrix;
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -38,7 +38,8 @@ pub struct Rounding {
     pub max_abs_error: Q,
     /// `||W - R||_F / ||W||_F` in float64.
     pub rel_frobenius: f64,
-    /// `||W - R||_2 / ||W||_2` in float64 (nalgebra SVD).
+    /// `||W - R||_2 / ||W||_2` in float64 (nalgebra SVD; NaN when not
+    /// computed: `n >` [`crate::analysis::SVD_MAX_N`]).
     pub rel_spectral: f64,
 }
 
@@ -130,15 +131,16 @@ pub fn round_matrix(w: &Matrix, digits: u32) -> Result<Rounding, RoundError> {
             max_abs_error = e;
         }
     }
-    let wf = to_float(w);
-    let diff = &wf - to_float(&matrix);
-    let spectral = |m: &DMatrix<f64>| m.singular_values().iter().cloned().fold(0.0, f64::max);
+    // Norms of the exact difference, each scaled by a power of two first, so
+    // that no entry size can overflow, underflow or stall the SVD.
+    let diff = w - &matrix;
+    let (rel_frobenius, rel_spectral) = crate::analysis::norm_ratios(&diff, w);
     Ok(Rounding {
         digits,
         matrix,
         max_abs_error,
-        rel_frobenius: diff.norm() / wf.norm().max(f64::MIN_POSITIVE),
-        rel_spectral: spectral(&diff) / spectral(&wf).max(f64::MIN_POSITIVE),
+        rel_frobenius,
+        rel_spectral,
     })
 }
 
@@ -157,15 +159,112 @@ pub fn ln_q(x: &Q) -> f64 {
     if v.is_normal() {
         return v.ln();
     }
-    ln_big(x.numer()) - ln_big(x.denom())
+    crate::analysis::log2_abs(x) * std::f64::consts::LN_2
 }
 
-fn ln_big(n: &BigInt) -> f64 {
-    use num_traits::ToPrimitive;
-    let shift = n.bits().saturating_sub(64);
-    let top = (n >> shift).to_f64().unwrap_or(1.0);
-    top.ln() + shift as f64 * std::f64::consts::LN_2
+/// What happens to a value written into a float tensor (or to the scale a
+/// positive-mode log-scale denotes) that the float type cannot hold faithfully.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FloatProblem {
+    /// Beyond the type's range: written (or evaluated) as an infinity.
+    Overflow,
+    /// Nonzero, but below the type's smallest subnormal: written (or
+    /// evaluated) as zero, so its size and its sign are lost. For a scale this
+    /// makes the float layer singular.
+    Underflow,
+    /// Subnormal in the type: written with fewer significant bits than the
+    /// type's precision.
+    Subnormal,
 }
+
+impl FloatProblem {
+    fn describe(self, ty: &str) -> String {
+        match self {
+            FloatProblem::Overflow => format!("beyond the {ty} range, becomes inf"),
+            FloatProblem::Underflow => {
+                format!("below the smallest {ty} subnormal, becomes 0 (size and sign lost)")
+            }
+            FloatProblem::Subnormal => format!("{ty} subnormal (precision lost)"),
+        }
+    }
+}
+
+/// The values of one tensor (or of the scales a log-scale tensor denotes)
+/// that its float type cannot hold faithfully, grouped by problem.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FloatIssue {
+    /// The tensor, e.g. `layer.0.scale_f32`; `exp(layer.0.log_scale)` for the
+    /// scales of a positive-mode log-scale tensor.
+    pub tensor: String,
+    /// `float64` or `float32`.
+    pub float_type: &'static str,
+    /// What happens to the values.
+    pub problem: FloatProblem,
+    /// How many entries of the tensor have this problem.
+    pub count: usize,
+    /// The first such entry: its index (`[row, column]` or `[i]`) and the
+    /// exact value it stands for, abbreviated (`-1.000e-50`, `1e400`).
+    pub first: (String, String),
+    /// Whether the tensor is a scale (a zero or infinite scale makes the float
+    /// layer singular or unusable).
+    pub is_scale: bool,
+}
+
+impl FloatIssue {
+    /// Whether the export is refused for this issue: a float64 value that
+    /// becomes infinite, or a float64 scale that becomes zero (the float64
+    /// chain could not be evaluated, or a layer would be singular). Every other
+    /// issue is a warning.
+    pub fn refuses(&self) -> bool {
+        self.float_type == "float64"
+            && (self.problem == FloatProblem::Overflow
+                || (self.is_scale && self.problem == FloatProblem::Underflow))
+    }
+}
+
+impl std::fmt::Display for FloatIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (index, value) = &self.first;
+        write!(
+            f,
+            "{}{index} = {value}: {}",
+            self.tensor,
+            self.problem.describe(self.float_type)
+        )?;
+        if self.is_scale && self.problem == FloatProblem::Underflow {
+            write!(f, "; the {} layer is singular", self.float_type)?;
+        }
+        if self.count > 1 {
+            write!(f, " (and {} more entries of this tensor)", self.count - 1)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`export`]'s float64 tensors cannot be written: a value (or a scale
+/// denoted by a log-scale) outside what float64 holds (see
+/// [`FloatIssue::refuses`]). The command exits with code 2.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unrepresentable {
+    /// The issues that refuse the export (at least one).
+    pub issues: Vec<FloatIssue>,
+}
+
+impl std::fmt::Display for Unrepresentable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list: Vec<String> = self.issues.iter().map(|i| i.to_string()).collect();
+        write!(
+            f,
+            "the float64 tensors cannot hold this decomposition: {}. Nothing was written. The \
+             exact decomposition is fine (`couplings decompose` prints it); for a float export \
+             use a strategy with smaller entries (--strategy balanced or conditioned), --round, \
+             or rescale the weight",
+            list.join("; ")
+        )
+    }
+}
+
+impl std::error::Error for Unrepresentable {}
 
 /// The figures of an export (all float64 analysis; the exact side is exact).
 #[derive(Debug, Clone, PartialEq)]
@@ -176,12 +275,15 @@ pub struct ExportReport {
     pub max_bits: u64,
     /// Per-layer 2-norm condition numbers (nalgebra SVD), application order.
     pub conditions: Vec<f64>,
-    /// Per-layer largest `|entry|` of the float64 layer (shift and scale).
+    /// Per-layer largest `|entry|` of the float64 shift and scale (from 0: a
+    /// layer of tiny entries shows tiny values).
     pub max_abs_entries: Vec<f64>,
     /// `max |P - T|` for the float64 product `P` of the exported float64 layers
-    /// (positive mode: scales `exp(log_scale)`), `T` the target rounded to float64.
+    /// (positive mode: scales `exp(log_scale)`), `T` the target rounded to
+    /// float64 (the exact target when rounding to float64 loses an entry).
     pub f64_max_abs_error: f64,
-    /// `||P - T||_F / ||T||_F` for the same product.
+    /// `||P - T||_F / ||T||_F` for the same product (norms scaled, so neither
+    /// can underflow or overflow).
     pub f64_rel_error: f64,
     /// As `f64_max_abs_error` for the float32 tensors multiplied in float32.
     pub f32_max_abs_error: f64,
@@ -192,13 +294,32 @@ pub struct ExportReport {
     pub f64_error_vs_unrounded: Option<(f64, f64)>,
     /// SHA-256 of the target's canonical text (as in certificates).
     pub target_sha256: String,
+    /// Values the float tensors cannot hold faithfully (empty when every value
+    /// is a normal float of its type or an exact zero).
+    pub float_issues: Vec<FloatIssue>,
+    /// Reasons behind float figures that are not finite numbers.
+    pub notes: Vec<String>,
 }
 
 impl ExportReport {
+    /// `Err` when the float64 tensors cannot hold the decomposition (see
+    /// [`FloatIssue::refuses`]); the command then writes nothing and exits 2.
+    pub fn check_float64(&self) -> Result<(), Unrepresentable> {
+        let issues: Vec<FloatIssue> = (self.float_issues.iter())
+            .filter(|i| i.refuses())
+            .cloned()
+            .collect();
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(Unrepresentable { issues })
+        }
+    }
+
     /// A human-readable summary (several lines).
     pub fn to_text(&self) -> String {
-        let conds: Vec<String> = self.conditions.iter().map(|c| format!("{c:.3e}")).collect();
-        let worst = self.conditions.iter().cloned().fold(1.0, f64::max);
+        let conds: Vec<String> = self.conditions.iter().map(|&c| show(c, None)).collect();
+        let worst = show(worst_condition(&self.conditions), None);
         let unrounded = match self.f64_error_vs_unrounded {
             Some((max, rel)) => format!(
                 "float64 chain vs the weight before rounding: max abs error {}, relative \
@@ -216,13 +337,20 @@ impl ExportReport {
         } else {
             ""
         };
+        let mut warnings = String::new();
+        for i in self.float_issues.iter().filter(|i| !i.refuses()) {
+            warnings += &format!("warning: {i}\n");
+        }
+        for n in &self.notes {
+            warnings += &format!("note: {n}\n");
+        }
         format!(
             "layers: {}, largest exact entry {} bits\n\
-             layer condition numbers (float64 SVD, application order): [{}], worst {worst:.3e}\n\
+             layer condition numbers (float64 SVD, application order): [{}], worst {worst}\n\
              layer largest |entry| (float64): [{}]\n\
              float64 chain vs target: max abs error {}, relative (Frobenius) {}\n\
              float32 chain vs target: max abs error {}, relative (Frobenius) {}\n\
-             {unrounded}{hint}target sha256 {}\n",
+             {unrounded}{hint}{warnings}target sha256 {}\n",
             self.layers,
             self.max_bits,
             conds.join(", "),
@@ -242,7 +370,7 @@ impl ExportReport {
 
 /// The float64 values of one exported layer: shift (row-major), scale
 /// parameter as stored (scale or log-scale) and the scale it denotes.
-struct FloatLayer {
+struct Exported {
     rows: usize,
     cols: usize,
     shift: Vec<f64>,
@@ -250,7 +378,7 @@ struct FloatLayer {
     scale: Vec<f64>,
 }
 
-fn float_layers(dec: &Decomposition) -> Vec<FloatLayer> {
+fn float_layers(dec: &Decomposition) -> Vec<Exported> {
     dec.layers
         .iter()
         .map(|l| {
@@ -266,7 +394,7 @@ fn float_layers(dec: &Decomposition) -> Vec<FloatLayer> {
                     (s.clone(), s)
                 }
             };
-            FloatLayer {
+            Exported {
                 rows: l.shift.rows(),
                 cols: l.shift.cols(),
                 shift,
@@ -277,49 +405,144 @@ fn float_layers(dec: &Decomposition) -> Vec<FloatLayer> {
         .collect()
 }
 
-/// The float product of the chain in arithmetic `T` (f64 or f32).
-fn chain_product<T>(
+/// The float product of the exported chain in arithmetic `T` (f64 or f32),
+/// as a float64 matrix.
+fn chain_product<T: num_traits::Float + nalgebra::RealField>(
     dec: &Decomposition,
-    layers: &[FloatLayer],
+    layers: &[Exported],
     cast: impl Fn(f64) -> T,
-) -> DMatrix<T>
-where
-    T: nalgebra::RealField + Copy,
-{
+) -> DMatrix<f64> {
     let n = dec.split.n();
-    let p = dec.split.first;
-    let mut prod = DMatrix::<T>::identity(n, n);
-    for (l, fl) in dec.layers.iter().zip(layers) {
-        let mut m = DMatrix::<T>::identity(n, n);
-        let (r0, c0, d0) = match l.kind {
-            Kind::Lower => (p, 0, p),
-            Kind::Upper => (0, p, 0),
-        };
-        for i in 0..fl.rows {
-            for j in 0..fl.cols {
-                m[(r0 + i, c0 + j)] = cast(fl.shift[i * fl.cols + j]);
-            }
-        }
-        for (k, &s) in fl.scale.iter().enumerate() {
-            m[(d0 + k, d0 + k)] = cast(s);
-        }
-        prod = m * prod;
-    }
-    prod
+    let fl: Vec<FloatLayer<T>> = dec
+        .layers
+        .iter()
+        .zip(layers)
+        .map(|(l, e)| FloatLayer {
+            kind: l.kind,
+            rows: e.rows,
+            cols: e.cols,
+            shift: e.shift.iter().map(|&v| cast(v)).collect(),
+            scale: e.scale.iter().map(|&v| cast(v)).collect(),
+        })
+        .collect();
+    let p = float_chain(dec.split, &fl);
+    DMatrix::from_row_iterator(n, n, p.into_iter().map(|v| v.to_f64().unwrap_or(f64::NAN)))
 }
 
-/// (max abs, relative Frobenius) error of `p` against `t`; NaN (from an
-/// overflowing chain) propagates instead of being skipped.
-fn errors(p: &DMatrix<f64>, t: &DMatrix<f64>) -> (f64, f64) {
-    let d = p - t;
-    let max = d.iter().fold(0.0f64, |a, v| {
-        if a.is_nan() || v.is_nan() {
-            f64::NAN
-        } else {
-            a.max(v.abs())
+/// The problem of a float value `v` standing for the exact nonzero-or-zero
+/// value `x_is_zero`.
+fn problem_of(v: f64, x_is_zero: bool, min_normal: f64) -> Option<FloatProblem> {
+    if v.is_infinite() || v.is_nan() {
+        Some(FloatProblem::Overflow)
+    } else if x_is_zero {
+        None
+    } else if v == 0.0 {
+        Some(FloatProblem::Underflow)
+    } else if v.abs() < min_normal {
+        Some(FloatProblem::Subnormal)
+    } else {
+        None
+    }
+}
+
+/// Collects the issues of one tensor: `values` are `(exact, float64 value as
+/// written or evaluated)`; checks the float64 values and their float32
+/// roundings (`f32_values`, when given, are the float32 values themselves).
+struct IssueCollector {
+    issues: Vec<FloatIssue>,
+}
+
+impl IssueCollector {
+    #[allow(clippy::too_many_arguments)]
+    fn check(
+        &mut self,
+        tensor: &str,
+        float_type: &'static str,
+        cols: Option<usize>,
+        is_scale: bool,
+        exact: &[Q],
+        values: impl Iterator<Item = f64>,
+        min_normal: f64,
+    ) {
+        let mut found: Vec<FloatIssue> = Vec::new();
+        for (k, (x, v)) in exact.iter().zip(values).enumerate() {
+            let Some(problem) = problem_of(v, x.is_zero(), min_normal) else {
+                continue;
+            };
+            match found.iter_mut().find(|i| i.problem == problem) {
+                Some(i) => i.count += 1,
+                None => found.push(FloatIssue {
+                    tensor: tensor.to_string(),
+                    float_type,
+                    problem,
+                    count: 1,
+                    first: (
+                        match cols {
+                            Some(c) => format!("[{}, {}]", k / c, k % c),
+                            None => format!("[{k}]"),
+                        },
+                        format!(
+                            "{}{}",
+                            if x.is_negative() { "-" } else { "" },
+                            crate::analysis::magnitude(x)
+                        ),
+                    ),
+                    is_scale,
+                }),
+            }
         }
-    });
-    (max, d.norm() / t.norm().max(f64::MIN_POSITIVE))
+        self.issues.extend(found);
+    }
+}
+
+/// Every value the export's tensors cannot hold faithfully, float64 first.
+fn float_issues(
+    target: &Matrix,
+    dec: &Decomposition,
+    layers: &[Exported],
+    unrounded: Option<&Matrix>,
+) -> Vec<FloatIssue> {
+    let mut c = IssueCollector { issues: Vec::new() };
+    let (f64_min, f32_min) = (f64::MIN_POSITIVE, f64::from(f32::MIN_POSITIVE));
+    let positive = dec.mode == Mode::Positive;
+    for (f64_pass, ty, min) in [(true, "float64", f64_min), (false, "float32", f32_min)] {
+        let suffix = if f64_pass { "" } else { "_f32" };
+        let to_ty = |v: f64| if f64_pass { v } else { f64::from(v as f32) };
+        for (i, (l, e)) in dec.layers.iter().zip(layers).enumerate() {
+            let shift = l.shift.entries();
+            let name = format!("layer.{i}.shift{suffix}");
+            let vals = e.shift.iter().map(|&v| to_ty(v));
+            c.check(&name, ty, Some(e.cols), false, shift, vals, min);
+            if positive {
+                // The stored log-scale is finite; the scale it denotes is
+                // exp(log_scale), evaluated in the tensor's type.
+                let name = format!("exp(layer.{i}.log_scale{suffix})");
+                let vals: Vec<f64> = if f64_pass {
+                    e.param.iter().map(|v| v.exp()).collect()
+                } else {
+                    e.param
+                        .iter()
+                        .map(|&v| f64::from((v as f32).exp()))
+                        .collect()
+                };
+                c.check(&name, ty, None, true, &l.scale, vals.into_iter(), min);
+            } else {
+                let name = format!("layer.{i}.scale{suffix}");
+                let vals = e.param.iter().map(|&v| to_ty(v));
+                c.check(&name, ty, None, true, &l.scale, vals, min);
+            }
+        }
+        if f64_pass {
+            let n = target.rows();
+            for (name, m) in [("target", Some(target)), ("unrounded", unrounded)] {
+                if let Some(m) = m {
+                    let vals = m.entries().iter().map(to_f64);
+                    c.check(name, ty, Some(n), false, m.entries(), vals, min);
+                }
+            }
+        }
+    }
+    c.issues
 }
 
 /// `1.234e-5`, or a note when a float chain overflowed.
@@ -372,10 +595,11 @@ pub fn export(
     let layers = float_layers(dec);
     let t = to_float(target);
     let p64 = chain_product(dec, &layers, |v| v);
-    let (f64_max, f64_rel) = errors(&p64, &t);
-    let vs_unrounded = input.unrounded.map(|u| errors(&p64, &to_float(u)));
-    let p32 = chain_product(dec, &layers, |v| v as f32).map(f64::from);
-    let (f32_max, f32_rel) = errors(&p32, &t);
+    let (f64_max, f64_rel) = chain_error(&p64, target);
+    let vs_unrounded = input.unrounded.map(|u| chain_error(&p64, u));
+    let p32 = chain_product(dec, &layers, |v| v as f32);
+    let (f32_max, f32_rel) = chain_error(&p32, target);
+    let float_issues = float_issues(target, dec, &layers, input.unrounded);
     let report = ExportReport {
         layers: dec.len(),
         max_bits: fig.max_bits,
@@ -386,7 +610,7 @@ pub fn export(
                 l.shift
                     .iter()
                     .chain(&l.scale)
-                    .fold(1.0f64, |a, v| a.max(v.abs()))
+                    .fold(0.0f64, |a, v| a.max(v.abs()))
             })
             .collect(),
         f64_max_abs_error: f64_max,
@@ -395,6 +619,8 @@ pub fn export(
         f32_rel_error: f32_rel,
         f64_error_vs_unrounded: vs_unrounded,
         target_sha256: crate::certificate::target_hash(target),
+        float_issues,
+        notes: fig.notes(),
     };
 
     let mut w = SafetensorsWriter::new();
@@ -464,7 +690,16 @@ pub fn export(
         ),
         ("max_entry_bits", report.max_bits.to_string()),
         ("layer_condition_numbers", list(&report.conditions)),
-        ("layer_max_abs_entries", list(&report.max_abs_entries)),
+        // Documented as the largest entry of the layer matrix, identity part
+        // included (so at least 1).
+        (
+            "layer_max_abs_entries",
+            list(
+                &(report.max_abs_entries.iter())
+                    .map(|v| v.max(1.0))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
         ("float64_chain_max_abs_error", format!("{f64_max:e}")),
         ("float64_chain_rel_error", format!("{f64_rel:e}")),
         ("float32_chain_max_abs_error", format!("{f32_max:e}")),
@@ -479,6 +714,10 @@ pub fn export(
             &format!("{max:e}"),
         );
         w.metadata("float64_chain_rel_error_vs_unrounded", &format!("{rel:e}"));
+    }
+    if !report.float_issues.is_empty() {
+        let issues: Vec<String> = report.float_issues.iter().map(|i| i.to_string()).collect();
+        w.metadata("float_issues", &issues.join("; "));
     }
     (w.to_bytes(), report)
 }

@@ -25,6 +25,7 @@ fn options(mode: Mode) -> PermutationOptions {
     PermutationOptions {
         mode,
         construction: PermutationConstruction::Routed,
+        ..Default::default()
     }
 }
 
@@ -145,7 +146,11 @@ fn survey(
     mode: Mode,
     construction: PermutationConstruction,
 ) -> (usize, (u64, u64), u64) {
-    let opts = PermutationOptions { mode, construction };
+    let opts = PermutationOptions {
+        mode,
+        construction,
+        ..Default::default()
+    };
     perms
         .par_iter()
         .filter(|p| mode == Mode::Signed || is_even(p))
@@ -283,6 +288,7 @@ fn odd_dimension_and_odd_permutations_in_positive_mode() {
     let generic = PermutationOptions {
         mode: Mode::Signed,
         construction: PermutationConstruction::Generic,
+        ..Default::default()
     };
     let dec = decompose_permutation_with(&[1, 2, 0], &generic).unwrap();
     assert_eq!(dec.product(), permutation_matrix(&[1, 2, 0]));
@@ -320,6 +326,7 @@ fn generic_construction_stays_available() {
             let opts = PermutationOptions {
                 mode,
                 construction: PermutationConstruction::Generic,
+                ..Default::default()
             };
             let dec = decompose_permutation_with(&perm, &opts).unwrap();
             assert_eq!(dec.product(), permutation_matrix(&perm));
@@ -329,6 +336,7 @@ fn generic_construction_stays_available() {
     let opts = PermutationOptions {
         mode: Mode::Positive,
         construction: PermutationConstruction::Generic,
+        ..Default::default()
     };
     assert_eq!(
         decompose_permutation_with(&[1, 0], &opts),

@@ -72,6 +72,17 @@ pub(crate) struct SplitArgs {
 }
 
 impl SplitArgs {
+    /// The flag given, if any (`--split` or `--mask`), for commands that refuse it.
+    pub(crate) fn given(&self) -> Option<&'static str> {
+        if self.first.is_some() {
+            Some("--split")
+        } else if self.mask.is_some() {
+            Some("--mask")
+        } else {
+            None
+        }
+    }
+
     /// The split for the options, and the mask when the coordinates are reordered.
     pub(crate) fn resolve(&self, n: usize) -> Result<(Option<Split>, Option<Mask>), Failure> {
         if let Some(p) = self.first {

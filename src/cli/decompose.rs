@@ -58,13 +58,15 @@ pub(crate) struct DecomposeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Seed for randomised choices (the output is reproducible for a given seed).
-    #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
-    seed: u64,
-    /// Construction: fewest layers (shallow), small entries (balanced) or small
-    /// condition numbers (conditioned).
-    #[arg(long, value_enum, default_value_t = StrategyArg::from(Strategy::default()))]
-    strategy: StrategyArg,
+    /// Seed for randomised choices (the output is reproducible for a given seed;
+    /// default 24301). With --perm only for --perm-construction generic.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Construction: fewest layers (shallow, the default), small entries
+    /// (balanced) or small condition numbers (conditioned). Not with --perm
+    /// (see --perm-construction).
+    #[arg(long, value_enum)]
+    strategy: Option<StrategyArg>,
     /// Write the result to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -99,6 +101,7 @@ impl DecomposeArgs {
         use couplings::construct::permutation::{
             PermutationConstruction, PermutationOptions, parse_permutation, permutation_matrix,
         };
+        self.refuse_with_perm()?;
         let perm =
             parse_permutation(text).map_err(|e| Failure::bad_input(format!("--perm: {e}")))?;
         let options = PermutationOptions {
@@ -107,6 +110,7 @@ impl DecomposeArgs {
                 PermConstructionArg::Routed => PermutationConstruction::Routed,
                 PermConstructionArg::Generic => PermutationConstruction::Generic,
             },
+            seed: self.seed(),
         };
         let dec = couplings::decompose_permutation_with(&perm, &options).map_err(|e| match e {
             couplings::PermutationError::Internal(_) => Failure {
@@ -116,6 +120,49 @@ impl DecomposeArgs {
             _ => Failure::bad_input(format!("--perm: {e}")),
         })?;
         Ok((permutation_matrix(&perm), dec))
+    }
+
+    fn seed(&self) -> u64 {
+        self.seed.unwrap_or(Options::default().seed)
+    }
+
+    /// `--perm` with a flag that has no meaning for it: exit 2 with the reason
+    /// (a flag is never silently ignored).
+    fn refuse_with_perm(&self) -> Result<(), Failure> {
+        let refuse = |flag: &str, why: &str| {
+            Err(Failure::bad_input(format!(
+                "{flag} cannot be used with --perm: {why}"
+            )))
+        };
+        if let Some(flag) = self.split.given() {
+            return refuse(
+                flag,
+                "the routed construction uses the half/half split of an even n and the generic \
+                 one the default split (floor(n/2), ceil(n/2)); for another split or a mask, \
+                 write the permutation matrix to a file and decompose that file",
+            );
+        }
+        if self.strategy.is_some() {
+            return refuse(
+                "--strategy",
+                "a permutation is decomposed by --perm-construction routed (small entries, the \
+                 default) or generic (the shallow search); --strategy applies to a matrix FILE",
+            );
+        }
+        if let Some(flag) = self.input.given() {
+            return refuse(
+                flag,
+                "it applies to reading a matrix FILE, and --perm gives the matrix directly",
+            );
+        }
+        if self.seed.is_some() && self.perm_construction == PermConstructionArg::Routed {
+            return refuse(
+                "--seed",
+                "the routed construction makes no randomised choices (the seed applies to \
+                 --perm-construction generic and to matrix FILEs)",
+            );
+        }
+        Ok(())
     }
 
     pub(crate) fn run(self) -> Result<(), Failure> {
@@ -177,8 +224,8 @@ impl DecomposeArgs {
     ) -> Result<Decomposition, Failure> {
         let options = Options {
             mode: self.mode.into(),
-            seed: self.seed,
-            strategy: self.strategy.into(),
+            seed: self.seed(),
+            strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
             split,
         };
         let started = std::time::Instant::now();
@@ -205,19 +252,26 @@ impl DecomposeArgs {
     }
 }
 
-/// The headline figures (float64 analysis by nalgebra) appended to text output.
+/// The headline figures (float64 analysis by nalgebra) appended to text output,
+/// with a `figures: note:` line for every figure that is not a finite number
+/// for a reason other than float64 singularity.
 fn figures_text(matrix: &Matrix, decomposition: &Decomposition) -> String {
+    use couplings::analysis::{show, worst_condition};
     let f = couplings::analysis::figures(matrix, decomposition);
-    let conds: Vec<String> = f.conditions.iter().map(|c| format!("{c:.3e}")).collect();
-    let worst = f.conditions.iter().cloned().fold(1.0, f64::max);
-    format!(
-        "figures: {} layers, largest entry {} bits, worst layer condition number {worst:.3e} \
-         (float64 SVD), float64 product relative error {:.3e}\nlayer condition numbers: [{}]\n",
+    let conds: Vec<String> = f.conditions.iter().map(|&c| show(c, None)).collect();
+    let mut out = format!(
+        "figures: {} layers, largest entry {} bits, worst layer condition number {} \
+         (float64 SVD), float64 product relative error {}\nlayer condition numbers: [{}]\n",
         f.layers,
         f.max_bits,
-        f.float_error,
+        show(worst_condition(&f.conditions), None),
+        show(f.float_error, None),
         conds.join(", ")
-    )
+    );
+    for note in f.notes() {
+        out.push_str(&format!("figures: note: {note}\n"));
+    }
+    out
 }
 
 fn render(decomposition: &Decomposition, format: Format) -> String {

@@ -17,7 +17,9 @@ verifies the layers with the independent checker, and writes them as float64 and
 float32 tensors to a safetensors file (layout: docs/export.md, format version 1).
 Prints the per-layer float64 condition numbers and the error of the float64 and
 float32 chains against W. Float weights are read as the exact (dyadic) rationals
-they denote.
+they denote. Refused (exit 2, nothing written) when a float64 tensor would hold
+an infinity or a zero scale; values float32 cannot hold (overflow, underflow,
+subnormals) are warnings (docs/export.md, section Float checks).
 
 Examples:
   couplings export examples/glow_lu_8.npy --output lu8.safetensors
@@ -71,6 +73,11 @@ impl ExportArgs {
             source: &source,
         };
         let (bytes, report) = export(&matrix, &dec, &input);
+        // Refuse a file whose float64 tensors would hold infinities or zero
+        // scales (docs/export.md, "Float checks"); float32 problems are warnings.
+        report
+            .check_float64()
+            .map_err(|e| Failure::bad_input(format!("{source}: export refused: {e}")))?;
         std::fs::write(&self.output, bytes).map_err(|e| {
             Failure::bad_input(format!("cannot write {}: {e}", self.output.display()))
         })?;

@@ -5,6 +5,7 @@
 
 use super::{Failure, load_matrix_as, path_name};
 use clap::{Args, ValueEnum};
+use couplings::analysis::show;
 use couplings::exact::{Matrix, to_f64};
 use couplings::export::{Rounding, round_matrix};
 use couplings::io::InputFormat;
@@ -37,9 +38,9 @@ impl From<InputFormatArg> for InputFormat {
 /// Input flags shared by `decompose` and `export`.
 #[derive(Args, Debug)]
 pub(crate) struct InputArgs {
-    /// How to read FILE (auto: by extension).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormatArg::Auto)]
-    input_format: InputFormatArg,
+    /// How to read FILE (auto, the default: by extension).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<InputFormatArg>,
     /// Name of the tensor in a safetensors FILE (needed when it holds several).
     #[arg(long, value_name = "NAME")]
     tensor: Option<String>,
@@ -50,13 +51,27 @@ pub(crate) struct InputArgs {
 }
 
 impl InputArgs {
+    /// The flag given, if any, for inputs that are not a file (`--perm`).
+    pub(crate) fn given(&self) -> Option<&'static str> {
+        if self.round.is_some() {
+            Some("--round")
+        } else if self.tensor.is_some() {
+            Some("--tensor")
+        } else if self.input_format.is_some() {
+            Some("--input-format")
+        } else {
+            None
+        }
+    }
+
     /// The matrix to decompose, and (when `--round` was given) the rounding
     /// together with the matrix as read.
     pub(crate) fn load(
         &self,
         path: &Path,
     ) -> Result<(Matrix, Option<(Rounding, Matrix)>), Failure> {
-        let format = InputFormat::from(self.input_format).resolve(path);
+        let format =
+            InputFormat::from(self.input_format.unwrap_or(InputFormatArg::Auto)).resolve(path);
         if self.tensor.is_some() && format != InputFormat::Safetensors {
             return Err(Failure::bad_input(format!(
                 "{}: --tensor only applies to safetensors input (use --input-format safetensors \
@@ -79,11 +94,11 @@ pub(crate) fn rounding_text(r: &Rounding) -> String {
     format!(
         "rounded: every entry replaced by the nearest multiple of 10^-{}; the ROUNDED matrix R \
          is what is decomposed (exactly)\n\
-         rounding error: max |W_ij - R_ij| = {:.3e}, ||W - R||_2 / ||W||_2 = {:.3e}, \
-         ||W - R||_F / ||W||_F = {:.3e}\n",
+         rounding error: max |W_ij - R_ij| = {:.3e}, ||W - R||_2 / ||W||_2 = {}, \
+         ||W - R||_F / ||W||_F = {}\n",
         r.digits,
         to_f64(&r.max_abs_error),
-        r.rel_spectral,
-        r.rel_frobenius
+        show(r.rel_spectral, None),
+        show(r.rel_frobenius, None)
     )
 }

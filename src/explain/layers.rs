@@ -53,26 +53,35 @@ fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
         )),
     }
     let f = analysis::figures(target, dec);
+    let show = |v: f64| analysis::show(v, None);
     let bound = crate::construct::split::bound(dec.split, dec.mode);
     w.line("## 6. Figures\n");
     w.line(&format!(
         "{k} layers (proven bound for every invertible input in {} mode: {bound}; the seed \
          paper's constant: 47). Largest entry: {} bits (T: {} bits). Float64 relative error of \
-         the product of the rounded layers: {:.3e}.\n",
+         the product of the rounded layers: {}.\n",
         dec.mode.name(),
         f.max_bits,
         target.max_bits(),
-        f.float_error
+        show(f.float_error)
     ));
     w.line("| layer | kind | largest entry (bits) | condition number (float64, 2-norm) |");
     w.line("|---|---|---|---|");
     for (i, (l, c)) in dec.layers.iter().zip(&f.conditions).enumerate() {
         w.line(&format!(
-            "| M{} | {} | {} | {c:.3e} |",
+            "| M{} | {} | {} | {} |",
             i + 1,
             l.kind.name(),
-            l.max_bits()
+            l.max_bits(),
+            show(*c)
         ));
     }
     w.line("");
+    let notes = f.notes();
+    if !notes.is_empty() {
+        for n in notes {
+            w.line(&format!("- Note: {n}."));
+        }
+        w.line("");
+    }
 }

@@ -88,12 +88,25 @@ impl PermutationConstruction {
 }
 
 /// Options for [`decompose_permutation_with`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PermutationOptions {
     /// Signed or positive scales.
     pub mode: Mode,
     /// Routed (small entries, default) or generic (fewest layers).
     pub construction: PermutationConstruction,
+    /// Seed of the generic construction's randomised choices (the routed
+    /// construction has none); default [`Options::default`]'s seed.
+    pub seed: u64,
+}
+
+impl Default for PermutationOptions {
+    fn default() -> PermutationOptions {
+        PermutationOptions {
+            mode: Mode::default(),
+            construction: PermutationConstruction::default(),
+            seed: Options::default().seed,
+        }
+    }
 }
 
 /// The permutation matrix `P` with `P e_j = e_{perm[j]}` (column `j` has its 1 in
@@ -186,6 +199,7 @@ pub fn decompose_permutation_with(
         let target = permutation_matrix(perm);
         let opts = Options {
             mode: options.mode,
+            seed: options.seed,
             ..Options::default()
         };
         return decompose_with(&target, &opts).map_err(PermutationError::Generic);
