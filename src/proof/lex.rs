@@ -84,6 +84,16 @@ pub(super) fn lex(src: &str) -> Res<Vec<Token>> {
         }
         raw.push(tok(Tk::Newline, ln + 1, cs.len() + 1));
     }
+    // For every position, the next token that is not a line break (one
+    // backward pass, so runs of blank lines cost linear time).
+    let mut next_token = vec![None; raw.len() + 1];
+    for k in (0..raw.len()).rev() {
+        next_token[k] = if raw[k].tk == Tk::Newline {
+            next_token[k + 1]
+        } else {
+            Some(k)
+        };
+    }
     let mut out: Vec<Token> = Vec::new();
     let mut depth = 0i64;
     for (k, t) in raw.iter().enumerate() {
@@ -95,7 +105,7 @@ pub(super) fn lex(src: &str) -> Res<Vec<Token>> {
                     Tk::P(s) => JOIN_AFTER.contains(s),
                     tk => *tk == Tk::Newline,
                 });
-                let next = raw[k + 1..].iter().find(|t| t.tk != Tk::Newline);
+                let next = next_token[k + 1].map(|i| &raw[i]);
                 let before =
                     next.is_some_and(|t| matches!(&t.tk, Tk::P(s) if JOIN_BEFORE.contains(s)));
                 if depth > 0 || after || before {
@@ -111,9 +121,19 @@ pub(super) fn lex(src: &str) -> Res<Vec<Token>> {
     Ok(out)
 }
 
+/// Most digits of a number literal's numerator or denominator (proofs use
+/// small rationals; the limit keeps parsing and normalising linear).
+pub const MAX_LITERAL_DIGITS: usize = 1000;
+
 /// An integer or a fraction `p/q` (no sign: `-` is an operator).
 pub(super) fn number(s: &str) -> Result<Q, String> {
     let (p, q) = s.split_once('/').unwrap_or((s, "1"));
+    if let Some(long) = [p, q].into_iter().find(|t| t.len() > MAX_LITERAL_DIGITS) {
+        return Err(format!(
+            "limit: a number literal with {} digits, more than the limit {MAX_LITERAL_DIGITS}",
+            long.len()
+        ));
+    }
     let int = |t: &str| {
         t.parse::<BigInt>()
             .ok()

@@ -31,6 +31,10 @@ mod algebra;
 mod lex;
 mod parse;
 
+pub use algebra::{MAX_COEFF_BITS, MAX_TERMS, MAX_WORD_LETTERS, MAX_WORK};
+pub use lex::MAX_LITERAL_DIGITS;
+pub use parse::MAX_NESTING;
+
 use num_rational::BigRational;
 use std::path::{Path, PathBuf};
 
@@ -140,7 +144,26 @@ impl std::error::Error for ProofError {}
 /// assert_eq!((e.line, e.column), (2, 16));
 /// ```
 pub fn check_source(text: &str) -> Result<Vec<LemmaResult>, ProofError> {
-    parse::run(text).map(|(_, results)| results)
+    with_stack(|| parse::run(text).map(|(_, results)| results))
+}
+
+/// Stack of the thread that reads a proof: the parser recurses once per
+/// nesting level (at most [`MAX_NESTING`] levels, a few KB each), so the
+/// kernel runs on its own thread with room to spare whatever thread calls it
+/// (test threads have 2 MB). The memory is reserved, not touched.
+const STACK_BYTES: usize = 64 << 20;
+
+/// Runs `f` on a thread with a [`STACK_BYTES`] stack.
+fn with_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("couplings-proof".into())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(s, f)
+            .expect("a thread for the proof kernel")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// Checks every lemma of the proof file at `path`.
@@ -325,23 +348,24 @@ pub struct BlockForm {
 /// assert_eq!(nf[2].text, "-A");
 /// ```
 pub fn normal_form(declarations: &str, expr: &str) -> Result<Vec<BlockForm>, ProofError> {
-    let (env, v) = parse::eval(declarations, expr)?;
-    let as_matrix = matches!(v, parse::Value::Mat(_));
-    let blocks = v
-        .to_blocks(as_matrix)
-        .expect("a value is a block or a block matrix");
-    let form = |p: algebra::Poly| BlockForm {
-        text: p.show(&env.syms),
-        terms: (p.0.into_iter())
-            .map(|(w, coeff)| Term {
-                coeff,
-                word: w
-                    .letters
-                    .iter()
-                    .map(|&(id, inv)| (env.syms.names[id].clone(), inv))
-                    .collect(),
-            })
-            .collect(),
-    };
-    Ok(blocks.into_iter().map(form).collect())
+    with_stack(|| {
+        let (env, v) = parse::eval(declarations, expr)?;
+        let as_matrix = matches!(v, parse::Value::Mat(_));
+        let blocks = v
+            .to_blocks(as_matrix)
+            .expect("a value is a block or a block matrix");
+        let form = |p: algebra::Poly| BlockForm {
+            text: p.show(&env.syms),
+            terms: (p.0.into_iter())
+                .map(|(w, coeff)| Term {
+                    coeff,
+                    word: w
+                        .letters()
+                        .map(|(id, inv)| (env.syms.names[id].clone(), inv))
+                        .collect(),
+                })
+                .collect(),
+        };
+        Ok(blocks.into_iter().map(form).collect())
+    })
 }

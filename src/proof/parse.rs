@@ -8,8 +8,14 @@
 //! Names are never rebound (a definition needs a fresh name, bodies may only
 //! mention names declared before them, nothing is recursive), so a lemma
 //! means exactly its text with every definition written out in full.
+//!
+//! **Limits.** Parentheses, block-matrix brackets and function calls nest at
+//! most [`MAX_NESTING`] deep together (the parser recurses once per level, on
+//! a stack sized for it: `super::with_stack`), and all expansion work of a file
+//! is charged to one [`Budget`] (letters, terms, re-read definition tokens):
+//! a limit is an error at the token that reached it, never a crash.
 
-use super::algebra::{Poly, Symbols, first_difference, show_q, show_word};
+use super::algebra::{Budget, Poly, Symbols, abbreviate, first_difference, show_q, show_word};
 use super::lex::{KEYWORDS, Res, Tk, Token, describe, err_at, lex, tok};
 use super::{LemmaResult, Outcome, ProofError};
 use num_rational::BigRational as Q;
@@ -19,6 +25,10 @@ use std::rc::Rc;
 
 /// Largest exponent accepted in `X^n`.
 const MAX_POWER: u32 = 16;
+
+/// Deepest nesting of parentheses, block-matrix brackets and function calls
+/// (together) in one expression.
+pub const MAX_NESTING: usize = 256;
 
 /// The value of an expression: a multiple of the identity (which fits any
 /// size, so `I` and `0` also stand for the 2d x 2d identity and zero), a single
@@ -31,38 +41,68 @@ pub(crate) enum Value {
 }
 
 impl Value {
-    fn blocks(&self) -> Option<[Poly; 4]> {
-        let (c, z) = match self {
-            Value::Scalar(c) => (Poly::scalar(c.clone()), Poly::default()),
-            Value::Block(_) => return None,
-            Value::Mat(m) => return Some((**m).clone()),
-        };
-        Some([c.clone(), z.clone(), z, c])
+    /// The four blocks (a scalar `c` is `[[c, 0], [0, c]]`); `None` for a block.
+    fn into_blocks(self) -> Option<[Poly; 4]> {
+        match self {
+            Value::Mat(m) => Some(*m),
+            Value::Scalar(c) => {
+                let (c, z) = (Poly::scalar(c), Poly::default());
+                Some([c.clone(), z.clone(), z, c])
+            }
+            Value::Block(_) => None,
+        }
     }
 
     /// The single block; `None` for a block matrix.
-    pub(crate) fn poly(&self) -> Option<Poly> {
+    fn into_poly(self) -> Option<Poly> {
         match self {
-            Value::Scalar(c) => Some(Poly::scalar(c.clone())),
-            Value::Block(p) => Some(p.clone()),
+            Value::Scalar(c) => Some(Poly::scalar(c)),
+            Value::Block(p) => Some(p),
             Value::Mat(_) => None,
         }
     }
 
-    fn scale(self, c: &Q) -> Value {
+    fn scale(self, c: &Q, budget: &mut Budget) -> Result<Value, String> {
+        Ok(match self {
+            Value::Scalar(x) => {
+                let y = x * c;
+                let bits = y.numer().bits().max(y.denom().bits());
+                if bits > super::algebra::MAX_COEFF_BITS {
+                    return Err(format!(
+                        "limit: a coefficient would have {bits} bits, more than the limit {}",
+                        super::algebra::MAX_COEFF_BITS
+                    ));
+                }
+                Value::Scalar(y)
+            }
+            Value::Block(p) => Value::Block(p.scale(c, budget)?),
+            Value::Mat(m) => {
+                let [a, b, cc, d] = *m;
+                Value::Mat(Box::new([
+                    a.scale(c, budget)?,
+                    b.scale(c, budget)?,
+                    cc.scale(c, budget)?,
+                    d.scale(c, budget)?,
+                ]))
+            }
+        })
+    }
+
+    /// Work units to copy this value.
+    fn weight(&self) -> u64 {
         match self {
-            Value::Scalar(x) => Value::Scalar(x * c),
-            Value::Block(p) => Value::Block(p.scale(c)),
-            Value::Mat(m) => Value::Mat(Box::new(m.map(|p| p.scale(c)))),
+            Value::Scalar(_) => 1,
+            Value::Block(p) => p.weight(),
+            Value::Mat(m) => m.iter().map(Poly::weight).sum(),
         }
     }
 
     /// The list of blocks to compare: one, or four for a block matrix.
-    pub(crate) fn to_blocks(&self, as_matrix: bool) -> Option<Vec<Poly>> {
+    pub(crate) fn to_blocks(self, as_matrix: bool) -> Option<Vec<Poly>> {
         if as_matrix {
-            self.blocks().map(|b| b.to_vec())
+            self.into_blocks().map(|b| b.to_vec())
         } else {
-            self.poly().map(|p| vec![p])
+            self.into_poly().map(|p| vec![p])
         }
     }
 }
@@ -74,36 +114,55 @@ fn mixed(at: &Token) -> ProofError {
     )
 }
 
-fn add(a: Value, b: Value, at: &Token) -> Res<Value> {
+fn add(a: Value, b: Value, budget: &mut Budget, at: &Token) -> Res<Value> {
+    let e = |m: String| err_at(at, m);
     Ok(match (a, b) {
         (Value::Scalar(x), Value::Scalar(y)) => Value::Scalar(x + y),
         (Value::Mat(x), y) | (y, Value::Mat(x)) => {
-            let y = y.blocks().ok_or_else(|| mixed(at))?;
-            Value::Mat(Box::new(std::array::from_fn(|i| x[i].add(&y[i]))))
+            let y = y.into_blocks().ok_or_else(|| mixed(at))?;
+            let [x0, x1, x2, x3] = *x;
+            let [y0, y1, y2, y3] = y;
+            Value::Mat(Box::new([
+                x0.add(y0, budget).map_err(e)?,
+                x1.add(y1, budget).map_err(e)?,
+                x2.add(y2, budget).map_err(e)?,
+                x3.add(y3, budget).map_err(e)?,
+            ]))
         }
         (x, y) => Value::Block(
-            x.poly()
+            x.into_poly()
                 .unwrap_or_default()
-                .add(&y.poly().unwrap_or_default()),
+                .add(y.into_poly().unwrap_or_default(), budget)
+                .map_err(e)?,
         ),
     })
 }
 
-fn mul(a: Value, b: Value, syms: &Symbols, at: &Token) -> Res<Value> {
+fn mul(a: Value, b: Value, syms: &Symbols, budget: &mut Budget, at: &Token) -> Res<Value> {
+    let e = |m: String| err_at(at, m);
     Ok(match (a, b) {
-        (Value::Scalar(x), v) | (v, Value::Scalar(x)) => v.scale(&x),
-        (Value::Block(x), Value::Block(y)) => Value::Block(x.mul(&y, syms)),
-        (Value::Mat(x), Value::Mat(y)) => Value::Mat(Box::new(std::array::from_fn(|i| {
-            let (r, c) = (i / 2, i % 2);
-            x[2 * r]
-                .mul(&y[c], syms)
-                .add(&x[2 * r + 1].mul(&y[2 + c], syms))
-        }))),
+        (Value::Scalar(x), v) | (v, Value::Scalar(x)) => v.scale(&x, budget).map_err(e)?,
+        (Value::Block(x), Value::Block(y)) => Value::Block(x.mul(&y, syms, budget).map_err(e)?),
+        (Value::Mat(x), Value::Mat(y)) => {
+            let mut blocks = Vec::with_capacity(4);
+            for i in 0..4 {
+                let (r, c) = (i / 2, i % 2);
+                budget
+                    .charge(x[2 * r].weight() + x[2 * r + 1].weight())
+                    .map_err(e)?;
+                let left = x[2 * r].clone().mul(&y[c], syms, budget).map_err(e)?;
+                let right = (x[2 * r + 1].clone())
+                    .mul(&y[2 + c], syms, budget)
+                    .map_err(e)?;
+                blocks.push(left.add(right, budget).map_err(e)?);
+            }
+            Value::Mat(Box::new(blocks.try_into().expect("four blocks")))
+        }
         _ => return Err(mixed(at)),
     })
 }
 
-fn inverse(v: Value, syms: &Symbols, at: &Token) -> Res<Value> {
+fn inverse(v: Value, syms: &Symbols, budget: &mut Budget, at: &Token) -> Res<Value> {
     let e = |m: String| err_at(at, m);
     match v {
         Value::Scalar(x) if x.is_zero() => Err(e("`0^-1`: zero is not invertible".into())),
@@ -117,15 +176,19 @@ fn inverse(v: Value, syms: &Symbols, at: &Token) -> Res<Value> {
                 ));
             }
             let (ai, di) = (a.inverse(syms).map_err(e)?, d.inverse(syms).map_err(e)?);
-            let minus = |p: Poly| p.scale(&-Q::one());
-            let lower = minus(di.mul(&c, syms).mul(&ai, syms));
-            let upper = minus(ai.mul(&b, syms).mul(&di, syms));
+            let minus_one = -Q::one();
+            let mut chain = |p: Poly, q: &Poly, r: &Poly| -> Res<Poly> {
+                let pq = p.mul(q, syms, budget).map_err(e)?;
+                let pqr = pq.mul(r, syms, budget).map_err(e)?;
+                pqr.scale(&minus_one, budget).map_err(e)
+            };
+            let lower = chain(di.clone(), &c, &ai)?;
+            let upper = chain(ai.clone(), &b, &di)?;
             Ok(Value::Mat(Box::new([ai, upper, lower, di])))
         }
     }
 }
 
-#[derive(Clone)]
 enum Binding {
     Sym(usize),
     Def(Value),
@@ -146,14 +209,48 @@ pub(crate) struct Env {
     /// Parameter bindings; only the innermost (the function being expanded) is visible.
     params: Vec<HashMap<String, Value>>,
     lemmas: HashSet<String>,
+    /// The work left for this file.
+    pub budget: Budget,
+    /// Current nesting of parentheses, brackets and calls.
+    depth: usize,
+}
+
+/// What a name denotes, borrowed from the environment.
+enum Found<'e> {
+    Sym(usize),
+    Def(&'e Value),
+    Func(Rc<Func>),
 }
 
 impl Env {
-    fn lookup(&self, name: &str) -> Option<Binding> {
+    fn lookup(&self, name: &str) -> Option<Found<'_>> {
         if let Some(v) = self.params.last().and_then(|f| f.get(name)) {
-            return Some(Binding::Def(v.clone()));
+            return Some(Found::Def(v));
         }
-        self.scopes.iter().rev().find_map(|s| s.get(name)).cloned()
+        Some(match self.scopes.iter().rev().find_map(|s| s.get(name))? {
+            Binding::Sym(id) => Found::Sym(*id),
+            Binding::Def(v) => Found::Def(v),
+            Binding::Func(f) => Found::Func(Rc::clone(f)),
+        })
+    }
+
+    /// One more level of nesting at `t`, refused beyond [`MAX_NESTING`].
+    fn enter(&mut self, t: &Token) -> Res<()> {
+        if self.depth >= MAX_NESTING {
+            return Err(err_at(
+                t,
+                format!(
+                    "limit: parentheses, brackets and function calls nest more than \
+                     {MAX_NESTING} deep here"
+                ),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
     }
 
     fn check_fresh(&self, t: &Token, name: &str) -> Res<()> {
@@ -354,7 +451,7 @@ impl<'t> Parser<'t> {
             sides
         };
         self.end_statement()?;
-        let outcome = compare(&sides, &env.syms)?;
+        let outcome = compare(sides, &env.syms)?;
         let line = kw.line;
         Ok(LemmaResult {
             name,
@@ -384,9 +481,10 @@ impl<'t> Parser<'t> {
         if !negate {
             self.eat("+");
         }
+        let first = self.peek();
         let mut acc = self.term(env)?;
         if negate {
-            acc = acc.scale(&-Q::one());
+            acc = (acc.scale(&-Q::one(), &mut env.budget)).map_err(|m| err_at(first, m))?;
         }
         loop {
             let at = self.peek();
@@ -397,7 +495,9 @@ impl<'t> Parser<'t> {
             } else {
                 return Ok(acc);
             };
-            acc = add(acc, self.term(env)?.scale(&sign), at)?;
+            let t = self.term(env)?;
+            let t = t.scale(&sign, &mut env.budget).map_err(|m| err_at(at, m))?;
+            acc = add(acc, t, &mut env.budget, at)?;
         }
     }
 
@@ -413,7 +513,8 @@ impl<'t> Parser<'t> {
             if !self.eat("*") && !juxtaposed {
                 return Ok(acc);
             }
-            acc = mul(acc, self.power(env)?, &env.syms, at)?;
+            let next = self.power(env)?;
+            acc = mul(acc, next, &env.syms, &mut env.budget, at)?;
         }
     }
 
@@ -434,11 +535,14 @@ impl<'t> Parser<'t> {
             };
             self.next();
             if invert {
-                v = inverse(v, &env.syms, at)?;
+                v = inverse(v, &env.syms, &mut env.budget, at)?;
             }
             let base = v.clone();
             for _ in 1..n {
-                v = mul(v, base.clone(), &env.syms, at)?;
+                env.budget
+                    .charge(base.weight())
+                    .map_err(|m| err_at(at, m))?;
+                v = mul(v, base.clone(), &env.syms, &mut env.budget, at)?;
             }
         }
         Ok(v)
@@ -450,36 +554,57 @@ impl<'t> Parser<'t> {
             Tk::Num(q) => Ok(Value::Scalar(q.clone())),
             Tk::Ident(s) if s == "I" => Ok(Value::Scalar(Q::one())),
             Tk::Ident(s) => match env.lookup(s) {
-                Some(Binding::Sym(id)) => Ok(Value::Block(Poly::letter((id, false), &env.syms))),
-                Some(Binding::Def(v)) => Ok(v),
-                Some(Binding::Func(f)) => self.call(env, t, &f),
+                Some(Found::Sym(id)) => Ok(Value::Block(Poly::letter((id, false), &env.syms))),
+                Some(Found::Def(v)) => {
+                    // A use copies the definition's value: charged like building it.
+                    let (v, w) = (v.clone(), v.weight());
+                    env.budget.charge(w).map_err(|m| err_at(t, m))?;
+                    Ok(v)
+                }
+                Some(Found::Func(f)) => {
+                    env.enter(t)?;
+                    let v = self.call(env, t, &f);
+                    env.leave();
+                    v
+                }
                 None => Err(err_at(t, format!("`{s}` is not declared"))),
             },
             Tk::P("(") => {
-                let v = self.expr(env)?;
+                env.enter(t)?;
+                let v = self.expr(env);
+                env.leave();
+                let v = v?;
                 self.expect(")")?;
                 Ok(v)
             }
             Tk::P("[") => {
-                let mut blocks = Vec::new();
-                for row in 0..2 {
-                    self.expect("[")?;
-                    for col in 0..2 {
-                        let at = self.peek();
-                        blocks.push(self.expr(env)?.poly().ok_or_else(|| mixed(at))?);
-                        self.expect(if col == 0 { "," } else { "]" })?;
-                    }
-                    self.expect(if row == 0 { "," } else { "]" })?;
-                }
-                Ok(Value::Mat(Box::new(
-                    blocks.try_into().expect("four blocks"),
-                )))
+                env.enter(t)?;
+                let v = self.block_matrix(env);
+                env.leave();
+                v
             }
             _ => {
                 self.pos -= usize::from(t.tk != Tk::Eof);
                 self.fail("an expression")
             }
         }
+    }
+
+    /// The rest of `[[a, b], [c, d]]` after its first `[`.
+    fn block_matrix(&mut self, env: &mut Env) -> Res<Value> {
+        let mut blocks = Vec::new();
+        for row in 0..2 {
+            self.expect("[")?;
+            for col in 0..2 {
+                let at = self.peek();
+                blocks.push(self.expr(env)?.into_poly().ok_or_else(|| mixed(at))?);
+                self.expect(if col == 0 { "," } else { "]" })?;
+            }
+            self.expect(if row == 0 { "," } else { "]" })?;
+        }
+        Ok(Value::Mat(Box::new(
+            blocks.try_into().expect("four blocks"),
+        )))
     }
 
     /// Expands `F(args)`: the body is read again with the parameters bound.
@@ -497,6 +622,9 @@ impl<'t> Parser<'t> {
                 format!("expects {n} arguments, got {}", args.len()),
             ));
         }
+        // Every expansion re-reads the body: charged per token, so definitions
+        // that double at each level stop at the budget, not after 2^k expansions.
+        (env.budget.charge(f.body.len() as u64)).map_err(|m| err_at(name, m))?;
         env.params
             .push(f.params.iter().cloned().zip(args).collect());
         let mut body = Parser::new(&f.body);
@@ -511,8 +639,9 @@ impl<'t> Parser<'t> {
 }
 
 /// Compares every side of a chain with the first, block by block.
-fn compare(sides: &[(Value, &Token)], syms: &Symbols) -> Res<Outcome> {
+fn compare(sides: Vec<(Value, &Token)>, syms: &Symbols) -> Res<Outcome> {
     let as_matrix = sides.iter().any(|(v, _)| matches!(v, Value::Mat(_)));
+    let count = sides.len();
     let mut blocks = Vec::new();
     for (v, at) in sides {
         let msg = "this side is a single block but another side is a 2x2 block matrix";
@@ -521,11 +650,11 @@ fn compare(sides: &[(Value, &Token)], syms: &Symbols) -> Res<Outcome> {
     for (k, other) in blocks.iter().enumerate().skip(1) {
         for (b, (x, y)) in blocks[0].iter().zip(other).enumerate() {
             if let Some((w, cx, cy)) = first_difference(x, y) {
-                let (l, r) = match sides.len() {
+                let (l, r) = match count {
                     2 => ("on the left".to_string(), "on the right".to_string()),
                     _ => ("in side 1".to_string(), format!("in side {}", k + 1)),
                 };
-                let (w, cx, cy) = (show_word(&w, syms), show_q(&cx), show_q(&cy));
+                let (w, cx, cy) = (abbreviate(&show_word(&w, syms)), show_q(&cx), show_q(&cy));
                 let first_difference = format!("{w}: {cx} {l}, {cy} {r}");
                 let block = as_matrix.then_some((b / 2 + 1, b % 2 + 1));
                 return Ok(Outcome::Failed {
