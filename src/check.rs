@@ -104,7 +104,7 @@ pub struct CheckReport {
 /// application order; all other indices are 0-based too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckError {
-    /// A part of the split is empty.
+    /// A part of the split is empty (or the parts add up beyond `usize`).
     BadSplit {
         /// Size of the first part.
         first: usize,
@@ -153,6 +153,14 @@ pub enum CheckError {
         /// Its exact value.
         value: Q,
     },
+    /// A claimed intermediate product (see [`check_with_checkpoints`]) was
+    /// never compared: checkpoints out of order, or past the last layer.
+    CheckpointNotReached {
+        /// The number of layers the checkpoint claims to be the product of.
+        after: usize,
+        /// The number of layers.
+        layers: usize,
+    },
     /// The product of the layers differs from the target; `(row, col)` is the
     /// first differing entry in row-major order.
     Mismatch {
@@ -186,6 +194,10 @@ impl std::fmt::Display for CheckError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         const NOTE: &str = "(layers are numbered from 0 in the order they act)";
         match self {
+            CheckError::BadSplit { first, second } if *first > 0 && *second > 0 => write!(
+                f,
+                "the split ({first}, {second}) adds up to more than any dimension"
+            ),
             CheckError::BadSplit { first, second } => write!(
                 f,
                 "the split ({first}, {second}) has an empty part; both parts of a coupling split need at least one coordinate"
@@ -229,6 +241,11 @@ impl std::fmt::Display for CheckError {
                 at(layer, kind),
                 short(value)
             ),
+            CheckError::CheckpointNotReached { after, layers } => write!(
+                f,
+                "the intermediate product after {after} layers was never reached (there are \
+                 {layers} layers; intermediate products must be given in increasing order)"
+            ),
             CheckError::Mismatch {
                 row,
                 col,
@@ -250,37 +267,143 @@ impl std::error::Error for CheckError {}
 /// to `target` exactly. See the [module documentation](self) for what is checked,
 /// the independence rules and what you have to trust.
 pub fn check(target: &Matrix, dec: &Decomposition) -> Result<CheckReport, CheckError> {
+    check_with_checkpoints(target, dec, &[]).map_err(|(_, e)| e)
+}
+
+/// Which comparison of [`check_with_checkpoints`] failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    /// The checkpoint with this index (in the slice given).
+    Checkpoint(usize),
+    /// The final comparison with the target, or a shape or scale defect found
+    /// before any checkpoint was reached.
+    Target,
+}
+
+/// [`check`], also comparing the running product with claimed intermediate
+/// products on the way: `checkpoints[i] = (after, product)` claims that the
+/// first `after` layers multiply to `product`. The layers are applied once, in
+/// order; when `after` layers have been applied the running product is
+/// compared with every checkpoint for that count (so the cost is one product
+/// plus one comparison per checkpoint, not one product per checkpoint). Layer
+/// `i` is validated (shape, scale) just before it is applied, so the first
+/// defect met in application order is reported. Checkpoints must be sorted by
+/// `after`; one that is never reached (out of order, or `after` larger than the
+/// number of layers) is reported as [`CheckError::CheckpointNotReached`].
+///
+/// # Errors
+/// The first failure and where it happened: `(Failed::Checkpoint(i), e)` when
+/// checkpoint `i` is not `n x n` or differs from the running product (a
+/// [`CheckError::Mismatch`] whose `target` is the checkpoint's entry), else
+/// `(Failed::Target, e)` as [`check`].
+///
+/// # Examples
+/// ```
+/// use couplings::check::{check_with_checkpoints, Failed};
+/// use couplings::{CheckError, Decomposition, Layer, Mode, Split, exact::{Matrix, qi}};
+/// let u = Layer::upper(Matrix::from_i64(&[&[-1]]), vec![qi(1)]);
+/// let l = Layer::lower(Matrix::from_i64(&[&[1]]), vec![qi(1)]);
+/// let dec = Decomposition { split: Split::new(1, 1), mode: Mode::Signed, layers: vec![u.clone(), l, u] };
+/// let target = Matrix::from_i64(&[&[0, -1], &[1, 0]]);
+/// let after_one = Matrix::from_i64(&[&[1, -1], &[0, 1]]);
+/// assert!(check_with_checkpoints(&target, &dec, &[(1, &after_one)]).is_ok());
+/// let lie = Matrix::from_i64(&[&[1, 1], &[0, 1]]);
+/// let (at, e) = check_with_checkpoints(&target, &dec, &[(1, &after_one), (2, &lie)]).unwrap_err();
+/// assert_eq!(at, Failed::Checkpoint(1));
+/// assert!(matches!(e, CheckError::Mismatch { row: 0, col: 0, .. }));
+/// ```
+pub fn check_with_checkpoints(
+    target: &Matrix,
+    dec: &Decomposition,
+    checkpoints: &[(usize, &Matrix)],
+) -> Result<CheckReport, (Failed, CheckError)> {
+    let at_target = |e| (Failed::Target, e);
     let Split { first, second } = dec.split;
     if first == 0 || second == 0 {
-        return Err(CheckError::BadSplit { first, second });
+        return Err(at_target(CheckError::BadSplit { first, second }));
     }
-    let n = first + second;
-    if target.rows() != n || target.cols() != n {
-        let (rows, cols) = (target.rows(), target.cols());
-        return Err(CheckError::TargetShape { rows, cols, n });
-    }
-    for (layer, l) in dec.layers.iter().enumerate() {
-        check_layer(layer, l, dec.split, dec.mode)?;
-    }
+    let Some(n) = first.checked_add(second) else {
+        return Err(at_target(CheckError::BadSplit { first, second }));
+    };
+    let shape_of = |m: &Matrix| {
+        let (rows, cols) = (m.rows(), m.cols());
+        (rows != n || cols != n).then_some(CheckError::TargetShape { rows, cols, n })
+    };
     // Row i of the running product is `rows[i].1 / rows[i].0` (integers over one
     // positive denominator per row).
-    let mut rows: Vec<(BigInt, Vec<BigInt>)> = (0..n)
+    let mut rows: Vec<(BigInt, Vec<BigInt>)> = Vec::new();
+    let mut next = 0;
+    for applied in 0..=dec.layers.len() {
+        while let Some(&(after, claimed)) = checkpoints.get(next) {
+            if after != applied {
+                break;
+            }
+            if let Some(e) = shape_of(claimed) {
+                return Err((Failed::Checkpoint(next), e));
+            }
+            if rows.is_empty() {
+                rows = identity_rows(n);
+            }
+            compare(&rows, claimed).map_err(|e| (Failed::Checkpoint(next), e))?;
+            next += 1;
+        }
+        let Some(l) = dec.layers.get(applied) else {
+            break;
+        };
+        if applied == 0 {
+            // The target's shape is known before any layer is read (as in `check`).
+            if let Some(e) = shape_of(target) {
+                return Err(at_target(e));
+            }
+        }
+        check_layer(applied, l, dec.split, dec.mode).map_err(at_target)?;
+        if rows.is_empty() {
+            rows = identity_rows(n);
+        }
+        multiply_on_left(&mut rows, l, first);
+    }
+    if let Some(&(after, _)) = checkpoints.get(next) {
+        return Err((
+            Failed::Checkpoint(next),
+            CheckError::CheckpointNotReached {
+                after,
+                layers: dec.layers.len(),
+            },
+        ));
+    }
+    if let Some(e) = shape_of(target) {
+        return Err(at_target(e));
+    }
+    if rows.is_empty() {
+        rows = identity_rows(n);
+    }
+    compare(&rows, target).map_err(at_target)?;
+    Ok(CheckReport {
+        layers: dec.layers.len(),
+        n,
+    })
+}
+
+/// The identity as integer rows over denominator 1.
+fn identity_rows(n: usize) -> Vec<(BigInt, Vec<BigInt>)> {
+    (0..n)
         .map(|i| {
             let mut row = vec![BigInt::zero(); n];
             row[i] = BigInt::one();
             (BigInt::one(), row)
         })
-        .collect();
-    for l in &dec.layers {
-        multiply_on_left(&mut rows, l, first);
-    }
-    for (row, (den, m_row)) in rows.into_iter().enumerate() {
-        for (col, x) in m_row.into_iter().enumerate() {
+        .collect()
+}
+
+/// The first entry (row-major) where the running product differs from `target`.
+fn compare(rows: &[(BigInt, Vec<BigInt>)], target: &Matrix) -> Result<(), CheckError> {
+    for (row, (den, m_row)) in rows.iter().enumerate() {
+        for (col, x) in m_row.iter().enumerate() {
             let target = target.get(row, col);
             // x / den == a / b  <=>  x b == a den (both denominators positive).
-            if &x * target.denom() != target.numer() * &den {
+            if x * target.denom() != target.numer() * den {
                 let target = target.clone();
-                let product = Q::new(x, den.clone());
+                let product = Q::new(x.clone(), den.clone());
                 return Err(CheckError::Mismatch {
                     row,
                     col,
@@ -290,10 +413,7 @@ pub fn check(target: &Matrix, dec: &Decomposition) -> Result<CheckReport, CheckE
             }
         }
     }
-    Ok(CheckReport {
-        layers: dec.layers.len(),
-        n,
-    })
+    Ok(())
 }
 
 /// Shapes and scale signs of the layer `l` at position `layer`.

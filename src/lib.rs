@@ -8,7 +8,7 @@
 //! listed in the order they act on an input column vector `x`, so for layers
 //! `M1, M2, ..., MK` the represented matrix is `MK ... M2 M1`.
 //!
-//! Imports run one way: `exact` -> `layer` -> (`construct`, `check`, `io`) ->
+//! Imports run one way: `untrusted` (input hygiene) -> `exact` -> `layer` -> (`construct`, `check`, `io`) ->
 //! (`depth`, `certificate`, `families`) -> `analysis` -> (`explain`,
 //! `export`), and the binary's `cli/` on top; the README's Architecture
 //! section maps every module.
@@ -35,6 +35,7 @@ pub mod layer;
 pub mod mask;
 pub mod progress;
 pub mod proof;
+pub mod untrusted;
 
 /// The unequal-split walkthrough, now [`explain::unequal`] (this path is kept).
 pub use explain::unequal as explain_split;

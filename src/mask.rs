@@ -55,7 +55,8 @@ impl std::fmt::Display for MaskError {
         match self {
             MaskError::NotAnIndex { token } => write!(
                 f,
-                "mask entry `{token}` is not a coordinate index (use non-negative integers, e.g. \"0 2 5\")"
+                "mask entry `{}` is not a coordinate index (use non-negative integers, e.g. \"0 2 5\")",
+                crate::untrusted::show(token)
             ),
             MaskError::OutOfRange { index, n } => write!(
                 f,
@@ -97,15 +98,15 @@ impl Mask {
     /// assert_eq!(Mask::new(6, &[1, 1]), Err(MaskError::Repeated { index: 1 }));
     /// ```
     pub fn new(n: usize, coords: &[usize]) -> Result<Mask, MaskError> {
-        let mut seen = vec![false; n];
+        // Nothing is allocated from `n` (it may come from an untrusted document).
+        let mut seen = std::collections::HashSet::with_capacity(coords.len());
         for &c in coords {
             if c >= n {
                 return Err(MaskError::OutOfRange { index: c, n });
             }
-            if seen[c] {
+            if !seen.insert(c) {
                 return Err(MaskError::Repeated { index: c });
             }
-            seen[c] = true;
         }
         if coords.is_empty() {
             return Err(MaskError::Empty);
@@ -135,9 +136,14 @@ impl Mask {
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|t| !t.is_empty())
         {
-            let c = token.parse::<usize>().map_err(|_| MaskError::NotAnIndex {
-                token: token.to_string(),
-            })?;
+            let digits = token.bytes().all(|b| b.is_ascii_digit());
+            let c = token
+                .parse::<usize>()
+                .ok()
+                .filter(|_| digits)
+                .ok_or_else(|| MaskError::NotAnIndex {
+                    token: token.to_string(),
+                })?;
             coords.push(c);
         }
         Mask::new(n, &coords)
@@ -228,43 +234,60 @@ impl Mask {
 }
 
 /// Reads the optional `"mask"` field of a JSON layer document (`Ok(None)` when
-/// absent) and validates it against the document's `n`.
+/// absent) and validates it against the document's `n` and `split`. The
+/// document is read strictly ([`crate::untrusted::json`]: no key twice).
 ///
 /// # Errors
-/// A message naming the problem (not an array of integers, or a [`MaskError`]).
+/// A message naming the problem (not JSON, a repeated key, not an array of
+/// integers, a [`MaskError`], or a disagreement with `split[0]`).
 ///
 /// # Examples
 /// ```
 /// use couplings::mask::mask_from_json;
 /// let json = r#"{"n": 3, "split": [1, 2], "mask": [2], "mode": "signed", "layers": []}"#;
 /// assert_eq!(mask_from_json(json).unwrap().unwrap().first(), &[2]);
+/// assert!(mask_from_json(r#"{"n": 3, "mask": [2], "mask": [0]}"#).is_err());
 /// ```
 pub fn mask_from_json(text: &str) -> Result<Option<Mask>, String> {
-    let root: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+    let root = crate::untrusted::json::parse(crate::untrusted::strip_bom(text))
+        .map_err(|e| e.to_string())?;
+    mask_from_node(&root)
+}
+
+/// [`mask_from_json`] on a document already read (so a layer file is parsed
+/// once: [`crate::io::json_document`]).
+///
+/// # Errors
+/// As [`mask_from_json`].
+pub fn mask_from_node(root: &crate::untrusted::json::Node) -> Result<Option<Mask>, String> {
     let Some(value) = root.get("mask") else {
         return Ok(None);
     };
     let n = root
         .get("n")
-        .and_then(serde_json::Value::as_u64)
-        .ok_or("the document has a mask but no valid n")? as usize;
-    let items = value
-        .as_array()
-        .ok_or("mask must be an array of coordinate indices")?;
+        .and_then(|n| n.as_u64())
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or("the document has a mask but no valid n")?;
+    let items = value.as_array().ok_or_else(|| {
+        format!(
+            "mask must be an array of coordinate indices, found {}",
+            value.describe()
+        )
+    })?;
     let coords = items
         .iter()
-        .map(|v| v.as_u64().map(|c| c as usize))
+        .map(|v| v.as_u64().and_then(|c| usize::try_from(c).ok()))
         .collect::<Option<Vec<usize>>>()
         .ok_or("mask must be an array of non-negative integers")?;
     let mask = Mask::new(n, &coords).map_err(|e| e.to_string())?;
-    let split = root.get("split").and_then(serde_json::Value::as_array);
-    if let Some([a, _]) = split.map(Vec::as_slice)
+    let split = root.get("split").and_then(|s| s.as_array());
+    if let Some([a, _]) = split
         && a.as_u64() != Some(mask.first().len() as u64)
     {
         return Err(format!(
-            "mask lists {} coordinates but split[0] is {a}; they must agree",
-            mask.first().len()
+            "mask lists {} coordinates but split[0] is {}; they must agree",
+            mask.first().len(),
+            crate::untrusted::show(a.raw())
         ));
     }
     Ok(Some(mask))

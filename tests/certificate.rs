@@ -4,8 +4,8 @@
 //! mutational fuzz loop (`COUPLINGS_FUZZ_ITERS=N` runs it longer).
 
 use couplings::certificate::{
-    Certificate, ErrorKind, canonical_text, fuzz_certificate, fuzz_matrix, parse, sha256,
-    target_hash, to_text, verify_text,
+    Certificate, ErrorKind, canonical_text, fuzz_certificate, fuzz_json, fuzz_matrix, fuzz_tensor,
+    parse, sha256, target_hash, to_text, verify_text,
 };
 use couplings::exact::{Matrix, qi};
 use couplings::{Mode, Options, decompose_with};
@@ -565,10 +565,7 @@ fn fuzz_regressions_replay() {
             continue;
         }
         let data = std::fs::read(&path).unwrap();
-        let r = std::panic::catch_unwind(|| {
-            fuzz_certificate(&data);
-            fuzz_matrix(&data);
-        });
+        let r = std::panic::catch_unwind(|| every_property(&data));
         assert!(
             r.is_ok(),
             "regression input {} panics again",
@@ -600,7 +597,25 @@ fn seeds() -> Vec<Vec<u8>> {
     for entry in std::fs::read_dir(regressions_dir()).unwrap() {
         out.push(std::fs::read(entry.unwrap().path()).unwrap());
     }
+    // The hostile-input cases of issue 17 (JSON, .npy, safetensors, text).
+    let hostile = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(hostile)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for path in names {
+        out.push(std::fs::read(path).unwrap());
+    }
     out
+}
+
+/// Every fuzzing property on one input (each ignores what is not its format).
+fn every_property(data: &[u8]) {
+    fuzz_certificate(data);
+    fuzz_matrix(data);
+    fuzz_json(data);
+    fuzz_tensor(data);
 }
 
 const TOKENS: &[&str] = &[
@@ -717,10 +732,7 @@ fn fuzz_loop() {
         let base = &corpus[rng.below(corpus.len())];
         let input = mutate(&mut rng, base);
         let data = input.clone();
-        let r = std::panic::catch_unwind(move || {
-            fuzz_certificate(&data);
-            fuzz_matrix(&data);
-        });
+        let r = std::panic::catch_unwind(move || every_property(&data));
         if r.is_err() {
             let name = format!(
                 "crash-{}",

@@ -538,7 +538,7 @@ fn inexact_json_values_are_refused() {
     for (value, hint) in [
         ("0.5", "floating-point"),
         ("1e3", "floating-point"),
-        ("123456789012345678901234567890", "floating-point"),
+        ("-2.0", "floating-point"),
         ("null", "null"),
         ("true", "boolean"),
         ("[1]", "array"),

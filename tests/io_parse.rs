@@ -315,7 +315,8 @@ fn located_or_ok(text: &str) -> bool {
             ..
         }) => {
             let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let Some(l) = body.lines().nth(line - 1) else {
+            // `\n`, `\r\n` and a lone `\r` end lines (issue 17).
+            let Some(l) = couplings::untrusted::lines(body).nth(line - 1) else {
                 return false;
             };
             let rest: String = l.chars().skip(column - 1).collect();

@@ -35,9 +35,10 @@
 //! [`parse`] only reads the text (it calls no construction code and no matrix
 //! kernels). [`verify`] decides with [`crate::check::check`], the independent
 //! checker: the final verdict is `check(target, layers)`. Hints are *verified*
-//! (each one with `check` against the prefix of layers it claims to be the
-//! product of) and a lying hint is rejected with its line, but the verdict never
-//! depends on trusting a hint.
+//! (the checker multiplies the layers once and compares its running product
+//! with each hint when it has applied that many layers,
+//! [`crate::check::check_with_checkpoints`]) and a lying hint is rejected with
+//! its line, but the verdict never depends on trusting a hint.
 //!
 //! # Errors
 //!
@@ -71,7 +72,7 @@ mod verify;
 
 pub use format::{canonical_text, target_hash, to_text};
 #[doc(hidden)]
-pub use fuzz::{fuzz_certificate, fuzz_matrix};
+pub use fuzz::{fuzz_certificate, fuzz_json, fuzz_matrix, fuzz_tensor};
 pub use parse::{Locations, parse, parse_located};
 pub use sha256::{hex, sha256};
 pub use verify::{Verified, verify, verify_text};
@@ -187,12 +188,8 @@ pub(crate) fn rejected(line: usize, message: impl Into<String>) -> CertificateEr
     }
 }
 
-/// `s`, cut to 60 characters (with "...") for messages.
+/// `s` as shown in messages: invisible characters escaped, cut when long
+/// ([`crate::untrusted::show`]).
 pub(crate) fn abbreviate(s: &str) -> String {
-    if s.chars().count() <= 60 {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(57).collect();
-        format!("{head}...")
-    }
+    crate::untrusted::show(s)
 }

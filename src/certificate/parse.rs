@@ -3,8 +3,9 @@
 //! kernels); every error names its line. Claims are decided by `verify`.
 
 use super::{Certificate, CertificateError, Hint, MAGIC, VERSION, abbreviate, malformed, rejected};
-use crate::exact::{Matrix, Q, fmt_q, parse_q};
+use crate::exact::{Matrix, NumberReader, Q, fmt_q};
 use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
+use crate::untrusted;
 use num_traits::{Signed, Zero};
 use std::collections::HashMap;
 
@@ -30,13 +31,15 @@ struct Lines<'a> {
     items: Vec<(usize, Vec<&'a str>)>,
     pos: usize,
     eof: usize,
+    /// The size budget of the certificate's numbers.
+    numbers: NumberReader,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Lines<'a> {
         let mut items = Vec::new();
         let mut count = 0;
-        for (i, raw) in text.lines().enumerate() {
+        for (i, raw) in untrusted::lines(text).enumerate() {
             count = i + 1;
             let content = raw.split('#').next().unwrap_or("");
             let tokens: Vec<&str> = content.split_whitespace().collect();
@@ -48,6 +51,7 @@ impl<'a> Lines<'a> {
             items,
             pos: 0,
             eof: count + 1,
+            numbers: NumberReader::for_input(text.len()),
         }
     }
 
@@ -87,12 +91,20 @@ const ORDER: [&str; 8] = [
 ];
 
 fn parse_usize(line: usize, what: &str, token: &str) -> Result<usize, CertificateError> {
-    token.parse::<usize>().map_err(|_| {
-        malformed(
-            line,
-            format!("{what} must be a non-negative integer, found `{token}`"),
-        )
-    })
+    let digits = token.bytes().all(|b| b.is_ascii_digit());
+    token
+        .parse::<usize>()
+        .ok()
+        .filter(|_| digits)
+        .ok_or_else(|| {
+            malformed(
+                line,
+                format!(
+                    "{what} must be a non-negative integer (digits only), found `{}`",
+                    abbreviate(token)
+                ),
+            )
+        })
 }
 
 fn expect_args(
@@ -106,9 +118,9 @@ fn expect_args(
             line,
             format!(
                 "`{}` takes {count} {}: expected `{usage}`, found `{}`",
-                tokens[0],
+                abbreviate(tokens[0]),
                 if count == 1 { "value" } else { "values" },
-                tokens.join(" ")
+                abbreviate(&tokens.join(" "))
             ),
         ));
     }
@@ -122,8 +134,9 @@ fn parse_row(
     what: &str,
 ) -> Result<(usize, Vec<Q>), CertificateError> {
     let (line, tokens) = lines.next(&format!("{what} ({cols} numbers)"))?;
-    if tokens.len() != cols || parse_q(tokens[0]).is_err() {
-        let found = if parse_q(tokens[0]).is_err() {
+    let first = lines.numbers.read(tokens[0]);
+    if tokens.len() != cols || first.is_err() {
+        let found = if first.is_err() {
             format!("found `{}`", abbreviate(&tokens.join(" ")))
         } else {
             format!("found {} numbers", tokens.len())
@@ -137,7 +150,11 @@ fn parse_row(
     }
     let mut row = Vec::with_capacity(cols);
     for (j, t) in tokens.iter().enumerate() {
-        let v = parse_q(t).map_err(|e| malformed(line, format!("{what}, entry {j}: {e}")))?;
+        let v = match j {
+            0 => first.clone(),
+            _ => lines.numbers.read(t),
+        };
+        let v = v.map_err(|e| malformed(line, format!("{what}, entry {j}: {e}")))?;
         row.push(v);
     }
     Ok((line, row))
@@ -175,7 +192,7 @@ pub fn parse(text: &str) -> Result<Certificate, CertificateError> {
 /// # Errors
 /// A [`CertificateError`] naming the line.
 pub fn parse_located(text: &str) -> Result<(Certificate, Locations), CertificateError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = untrusted::strip_bom(text);
     let mut lines = Lines::new(text);
     let mut loc = Locations::default();
 
@@ -220,7 +237,7 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
         let (line, tokens) = lines.next("`end`")?;
         let key = tokens[0];
         let Some(r) = ORDER.iter().position(|k| *k == key) else {
-            let what = if parse_q(key).is_ok() {
+            let what = if crate::exact::parse_q(key).is_ok() {
                 "a row of numbers where a section keyword was expected (too many rows for the declared dimensions?)".to_string()
             } else {
                 format!("unknown keyword `{}`", abbreviate(key))
@@ -469,7 +486,10 @@ fn parse_layer(
     }
     let mut scale = Vec::with_capacity(rows);
     for (j, t) in tokens[1..].iter().enumerate() {
-        let v = parse_q(t).map_err(|e| malformed(line, format!("{who}, scale entry {j}: {e}")))?;
+        let v = lines
+            .numbers
+            .read(t)
+            .map_err(|e| malformed(line, format!("{who}, scale entry {j}: {e}")))?;
         if v.is_zero() {
             return Err(rejected(
                 line,

@@ -5,9 +5,9 @@ use super::{
     Certificate, CertificateError, Locations, abbreviate, malformed, parse_located, rejected,
     target_hash,
 };
-use crate::check::{CheckError, check};
-use crate::exact::fmt_q;
-use crate::layer::{Decomposition, Mode, Split};
+use crate::check::{CheckError, Failed, check_with_checkpoints};
+use crate::exact::{Matrix, fmt_q};
+use crate::layer::{Mode, Split};
 
 /// What a successful [`verify`] established.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +27,9 @@ pub struct Verified {
 }
 
 /// Parses and verifies a certificate: structure ([`parse`](super::parse)), the target hash,
-/// every hint (with [`crate::check::check`] against the prefix of layers it
-/// claims to be the product of), and finally `check(target, layers)`.
+/// every hint and the product, decided by the independent checker
+/// ([`crate::check::check_with_checkpoints`]: the layers are multiplied once and
+/// the running product is compared with each hint when it gets there).
 ///
 /// # Errors
 /// A [`CertificateError`] naming the line: [`ErrorKind::Malformed`](super::ErrorKind::Malformed) for text
@@ -61,21 +62,36 @@ pub fn verify_text(text: &str) -> Result<Verified, CertificateError> {
 pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, CertificateError> {
     let dec = &cert.decomposition;
     let line_of = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(0);
+    let mut previous = 0;
     for (h, hint) in cert.hints.iter().enumerate() {
-        let (hint_line, rows) = loc.hints.get(h).cloned().unwrap_or_default();
-        if hint.after == 0 || hint.after > dec.layers.len() {
+        let (hint_line, _) = loc.hints.get(h).cloned().unwrap_or_default();
+        if hint.after == 0 || hint.after > dec.layers.len() || hint.after <= previous {
             return Err(malformed(
                 hint_line,
-                format!("hint {} names more layers than there are", hint.after),
+                format!(
+                    "hint {} names more layers than there are, or is out of order",
+                    hint.after
+                ),
             ));
         }
-        let prefix = Decomposition {
+        previous = hint.after;
+    }
+    // One pass over the layers, comparing at every hint (linear in the hints).
+    let checkpoints: Vec<(usize, &Matrix)> =
+        cert.hints.iter().map(|h| (h.after, &h.product)).collect();
+    match check_with_checkpoints(&cert.target, dec, &checkpoints) {
+        Ok(report) => Ok(Verified {
+            layers: report.layers,
+            n: report.n,
             split: dec.split,
             mode: dec.mode,
-            layers: dec.layers[..hint.after].to_vec(),
-        };
-        if let Err(e) = check(&hint.product, &prefix) {
-            return Err(match e {
+            hints: cert.hints.len(),
+            target_sha256: target_hash(&cert.target),
+        }),
+        Err((Failed::Checkpoint(h), e)) => {
+            let hint = &cert.hints[h];
+            let (hint_line, rows) = loc.hints.get(h).cloned().unwrap_or_default();
+            Err(match e {
                 CheckError::Mismatch {
                     row,
                     col,
@@ -93,24 +109,17 @@ pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, Certifica
                     ),
                 ),
                 other => located(other, loc, hint_line),
-            });
+            })
         }
-    }
-    match check(&cert.target, dec) {
-        Ok(report) => Ok(Verified {
-            layers: report.layers,
-            n: report.n,
-            split: dec.split,
-            mode: dec.mode,
-            hints: cert.hints.len(),
-            target_sha256: target_hash(&cert.target),
-        }),
-        Err(CheckError::Mismatch {
-            row,
-            col,
-            product,
-            target,
-        }) => Err(rejected(
+        Err((
+            Failed::Target,
+            CheckError::Mismatch {
+                row,
+                col,
+                product,
+                target,
+            },
+        )) => Err(rejected(
             line_of(&loc.target_rows, row),
             format!(
                 "target row {row}, column {col} is {}, but the layers multiply to {} there; \
@@ -119,7 +128,7 @@ pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, Certifica
                 abbreviate(&fmt_q(&product))
             ),
         )),
-        Err(other) => Err(located(other, loc, 0)),
+        Err((Failed::Target, other)) => Err(located(other, loc, 0)),
     }
 }
 

@@ -86,7 +86,20 @@ impl SplitArgs {
     /// The split for the options, and the mask when the coordinates are reordered.
     pub(crate) fn resolve(&self, n: usize) -> Result<(Option<Split>, Option<Mask>), Failure> {
         if let Some(p) = self.first {
-            return Ok((Some(Split::new(p, n.saturating_sub(p))), None));
+            if n < 2 {
+                return Err(Failure::bad_input(format!(
+                    "--split {p}: a {n}x{n} matrix has no split (coupling layers need n >= 2)"
+                )));
+            }
+            if p == 0 || p >= n {
+                return Err(Failure::bad_input(format!(
+                    "--split {p} does not fit n = {n}: the split is (P, n - P) and both parts \
+                     need at least one coordinate, so P must be between 1 and {} (for example {})",
+                    n - 1,
+                    n / 2
+                )));
+            }
+            return Ok((Some(Split::new(p, n - p)), None));
         }
         let Some(text) = &self.mask else {
             return Ok((None, None));

@@ -80,6 +80,11 @@ impl CheckArgs {
                     None,
                 )
             }
+            // A split with an empty part is malformed input, not a false claim
+            // (the JSON reader refuses it first; this keeps the exit code if not).
+            Err(e @ couplings::CheckError::BadSplit { .. }) => {
+                Err(Failure::bad_input(format!("{}: {e}", path_name(layers))))
+            }
             Err(witness) => Err(Failure {
                 code: EXIT_CHECK_FAILED,
                 message: format!("check failed: {witness}"),
@@ -123,6 +128,7 @@ fn check_certificate(path: &Path) -> Result<(), Failure> {
     }
 }
 
+/// Reads a JSON layer file once: the decomposition and its optional mask.
 fn load_layers(path: &Path) -> Result<(Decomposition, Option<Mask>), Failure> {
     let text = io::read_text(path).map_err(|message| {
         Failure::bad_input(
@@ -133,9 +139,9 @@ fn load_layers(path: &Path) -> Result<(Decomposition, Option<Mask>), Failure> {
             .to_string(),
         )
     })?;
-    let dec = io::decomposition_from_json(&text)
-        .map_err(|e| Failure::bad_input(format!("{}: {e}", path_name(path))))?;
-    let mask = couplings::mask::mask_from_json(&text)
-        .map_err(|e| Failure::bad_input(format!("{}: {e}", path_name(path))))?;
+    let bad = |e: &dyn std::fmt::Display| Failure::bad_input(format!("{}: {e}", path_name(path)));
+    let doc = io::json_document(&text).map_err(|e| bad(&e))?;
+    let dec = io::decomposition_from_node(&doc).map_err(|e| bad(&e))?;
+    let mask = couplings::mask::mask_from_node(&doc).map_err(|e| bad(&e))?;
     Ok((dec, mask))
 }

@@ -4,7 +4,7 @@
 
 use super::args::{ModeArg, SplitArgs, StrategyArg, mask_note};
 use super::weights::{InputArgs, rounding_text};
-use super::{EXIT_INTERNAL, Failure, LONG_RUN_N, decompose_failure, emit};
+use super::{EXIT_INTERNAL, Failure, LONG_RUN_N, check_outputs, decompose_failure, emit};
 use clap::{Args, ValueEnum};
 use couplings::exact::Matrix;
 use couplings::io;
@@ -104,6 +104,13 @@ impl DecomposeArgs {
         self.refuse_with_perm()?;
         let perm =
             parse_permutation(text).map_err(|e| Failure::bad_input(format!("--perm: {e}")))?;
+        if perm.len() == 1 {
+            // Neither construction applies: say so here rather than suggest one.
+            return Err(Failure::bad_input(
+                "--perm: a permutation of one coordinate is the 1x1 identity, and coupling layers \
+                 need n >= 2 (two non-empty parts); nothing to decompose",
+            ));
+        }
         let options = PermutationOptions {
             mode: self.mode.into(),
             construction: match self.perm_construction {
@@ -166,6 +173,14 @@ impl DecomposeArgs {
     }
 
     pub(crate) fn run(self) -> Result<(), Failure> {
+        let inputs: Vec<&Path> = self.file.iter().map(PathBuf::as_path).collect();
+        // The text goes to --output (standard output without it); a
+        // certificate is written only when asked for.
+        let mut outputs = vec![("--output", self.output.as_deref())];
+        if let Some(path) = self.certificate.as_deref() {
+            outputs.push(("--certificate", Some(path)));
+        }
+        check_outputs(&inputs, &outputs)?;
         let (matrix, decomposition, mask) = match (&self.perm, &self.file) {
             (Some(text), _) => {
                 let (matrix, decomposition) = self.decompose_perm(text)?;

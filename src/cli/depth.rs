@@ -11,7 +11,8 @@ pub(crate) const HELP: &str = "\
 Prints the minimal depth when it is 0, 1, 2 or 3 (with the shape; the layers are
 verified exactly), otherwise 'at least 4' with one re-checked witness per shape
 (I, U, L, UL, LU, ULU, LUL; docs/lower-bounds.md), and the best upper bound found
-by decompose. Exit code 0 when decided, 3 when the answer is unknown.
+by decompose. With --mode positive and det T < 0 it says that no decomposition
+exists. Exit code 0 when decided, 3 when the answer is unknown.
 
 Examples:
   couplings depth examples/lower_bound_4.txt
@@ -30,6 +31,9 @@ pub(crate) struct DepthArgs {
 impl DepthArgs {
     pub(crate) fn run(self) -> Result<(), Failure> {
         let matrix = load_matrix(&self.file)?;
+        if let Some(text) = no_positive_decomposition(&matrix, self.mode) {
+            return emit(&text, None);
+        }
         let report = couplings::depth::minimal_depth(&matrix, self.mode.into())
             .map_err(|e| decompose_failure(&self.file, &e))?;
         if let couplings::depth::Outcome::Unknown { reason } = &report.outcome {
@@ -44,4 +48,23 @@ impl DepthArgs {
         }
         emit(&text, None)
     }
+}
+
+/// In positive mode a target with `det T < 0` has no decomposition at all: a
+/// decided answer (exit 0), not a depth bound.
+fn no_positive_decomposition(matrix: &couplings::exact::Matrix, mode: ModeArg) -> Option<String> {
+    use num_traits::Signed;
+    if mode != ModeArg::Positive || !matrix.is_square() || matrix.rows() < 2 {
+        return None;
+    }
+    let det = matrix.det();
+    det.is_negative().then(|| {
+        format!(
+            "mode: positive\n\
+             minimal depth: none: no positive-mode decomposition exists, at any depth\n  \
+             det T = {} < 0, but every layer with positive scales has det > 0 (the product of \
+             its scales), so every product of such layers has det > 0; use --mode signed\n",
+            couplings::exact::fmt_q(&det)
+        )
+    })
 }

@@ -3,7 +3,7 @@
 //! reordered.
 
 use super::args::{ModeArg, SplitArgs, StrategyArg, mask_note};
-use super::{Failure, decompose_failure, emit, load_matrix, path_name};
+use super::{Failure, check_outputs, decompose_failure, emit, load_matrix, path_name};
 use clap::Args;
 use couplings::{Options, Strategy};
 use std::path::PathBuf;
@@ -42,6 +42,7 @@ pub(crate) struct ExplainArgs {
 
 impl ExplainArgs {
     pub(crate) fn run(self) -> Result<(), Failure> {
+        check_outputs(&[&self.file], &[("--output", self.output.as_deref())])?;
         let input = load_matrix(&self.file)?;
         let (split, mask) = self.split.resolve(input.rows())?;
         let matrix = mask

@@ -4,7 +4,7 @@
 
 use super::args::{ModeArg, StrategyArg};
 use super::weights::{InputArgs, rounding_text};
-use super::{EXIT_INTERNAL, Failure, decompose_failure, emit, path_name};
+use super::{EXIT_INTERNAL, Failure, check_outputs, decompose_failure, emit, is_stdin, path_name};
 use clap::Args;
 use couplings::export::{ExportInput, export};
 use couplings::{Options, Strategy};
@@ -50,6 +50,13 @@ pub(crate) struct ExportArgs {
 
 impl ExportArgs {
     pub(crate) fn run(self) -> Result<(), Failure> {
+        if is_stdin(&self.output) {
+            return Err(Failure::bad_input(
+                "--output -: export writes a binary safetensors file and its report goes to \
+                 standard output; give a file path",
+            ));
+        }
+        check_outputs(&[&self.file], &[("--output", Some(&self.output))])?;
         let (matrix, rounding) = self.input.load(&self.file)?;
         let strategy: Strategy = self.strategy.into();
         let options = Options {

@@ -122,10 +122,70 @@ pub(crate) fn decompose_failure(path: &Path, error: &DecomposeError) -> Failure 
     }
 }
 
-/// Writes `text` to `output`, or to standard output when `None`. A closed pipe
+/// Whether `a` and `b` name the same file: the same path, the same file on
+/// disk (a link, `./x` and `x`), or, for a file not created yet, the same
+/// place once the directories are resolved.
+fn same_file(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    #[cfg(unix)]
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        use std::os::unix::fs::MetadataExt;
+        return (x.dev(), x.ino()) == (y.dev(), y.ino());
+    }
+    let resolve = |p: &Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = std::fs::canonicalize(dir.unwrap_or(Path::new("."))).ok()?;
+            Some(dir.join(p.file_name()?))
+        })
+    };
+    matches!((resolve(a), resolve(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Refuses, before any work, outputs that would destroy an input or each
+/// other: an output naming an input file, two outputs naming one file, two
+/// outputs sent to standard output. `outputs` are (flag, path) with `None` or
+/// `-` for standard output; `-` among `inputs` is standard input (no file).
+pub(crate) fn check_outputs(
+    inputs: &[&Path],
+    outputs: &[(&str, Option<&Path>)],
+) -> Result<(), Failure> {
+    let to_stdout = |p: Option<&Path>| p.is_none_or(is_stdin);
+    for (i, &(flag, path)) in outputs.iter().enumerate() {
+        for &(other, other_path) in &outputs[..i] {
+            let clash = match (path, other_path) {
+                _ if to_stdout(path) && to_stdout(other_path) => {
+                    Some("standard output".to_string())
+                }
+                (Some(a), Some(b)) if same_file(a, b) => Some(a.display().to_string()),
+                _ => None,
+            };
+            if let Some(target) = clash {
+                return Err(Failure::bad_input(format!(
+                    "{other} and {flag} would both write to {target}; give them different files"
+                )));
+            }
+        }
+        let Some(path) = path.filter(|p| !is_stdin(p)) else {
+            continue;
+        };
+        if let Some(input) = inputs.iter().find(|i| !is_stdin(i) && same_file(i, path)) {
+            return Err(Failure::bad_input(format!(
+                "{flag} {} would overwrite the input {}; write the output to another file",
+                path.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to `output`, or to standard output when `None` or `-`. A closed pipe
 /// on standard output (`couplings ... | head`) ends the run quietly.
 pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), Failure> {
-    match output {
+    match output.filter(|p| !is_stdin(p)) {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Failure::bad_input(format!("cannot write {}: {e}", path.display()))),
         None => {

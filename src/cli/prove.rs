@@ -9,8 +9,8 @@ pub(crate) const HELP: &str = "\
 Reads a proof file, or every *.proof file of a directory (format: docs/proofs.md),
 and prints one line per lemma: 'checked NAME (line K)', or 'FAILED  NAME (line K):'
 with the first differing word of the two normal forms. Exits 0 when every lemma
-checks, 1 when some lemma fails, 2 on a file that cannot be read (syntax errors
-are reported with line and column).
+checks, 1 when some lemma fails, 2 on a file that cannot be read or holds no
+lemma (syntax errors are reported with line and column).
 
 Examples:
   couplings prove
@@ -46,6 +46,18 @@ impl ProveArgs {
                 failed += usize::from(!r.is_checked());
                 out += &format!("{}: {}\n", file.display(), couplings::proof::report_line(r));
             }
+        }
+        if total == 0 {
+            return Err(Failure::bad_input(format!(
+                "{}: no lemma found (the {} empty or holds only declarations, definitions and \
+                 comments); nothing was checked",
+                self.path.display(),
+                if self.path.is_dir() {
+                    "files are"
+                } else {
+                    "file is"
+                }
+            )));
         }
         emit(&out, None)?;
         if failed > 0 {

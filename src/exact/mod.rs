@@ -13,7 +13,10 @@ pub use kernels::{
     Singular, Snapshots, lcm_of_denominators, lu_unit_lower, schur_snapshots, triangular_inverse,
     ul_unit_lower,
 };
-pub use number::{MAX_EXPONENT, NumberError, Q, bits, fmt_q, parse_q, q, qi, sign, to_f64};
+pub use number::{
+    BUDGET_BITS_PER_BYTE, BUDGET_SLACK_BITS, MAX_DIGITS, MAX_EXPONENT, NumberError, NumberReader,
+    Q, bits, fmt_q, parse_q, q, qi, sign, to_f64,
+};
 
 use num_traits::{One, Zero};
 

@@ -2,7 +2,8 @@
 //! located [`ParseError`]s) and its exact inverse [`matrix_to_text`]. See the
 //! [module documentation](crate::io) for the format.
 
-use crate::exact::{Matrix, NumberError, Q, fmt_q, parse_q};
+use crate::exact::{Matrix, NumberError, NumberReader, Q, fmt_q};
+use crate::untrusted;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -140,7 +141,9 @@ pub fn read_text(path: &Path) -> Result<String, String> {
 
 /// Parses a matrix in the text format: one row per line, entries separated by
 /// spaces and/or commas, each an integer, a fraction `p/q` or a decimal (read
-/// exactly); `#` starts a comment and blank lines are ignored.
+/// exactly); `#` starts a comment and blank lines are ignored. Lines end with
+/// `\n`, `\r\n` or a lone `\r`; a byte-order mark at the start is ignored.
+/// The numbers share one size budget ([`NumberReader`]).
 ///
 /// A non-square matrix parses fine; squareness and invertibility are checked by
 /// whoever uses the matrix.
@@ -165,16 +168,17 @@ pub fn read_text(path: &Path) -> Result<String, String> {
 /// assert_eq!(parse_matrix("# nothing\n\n"), Err(ParseError::Empty));
 /// ```
 pub fn parse_matrix(text: &str) -> Result<Matrix, ParseError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = untrusted::strip_bom(text);
+    let mut numbers = NumberReader::for_input(text.len());
     let mut rows: Vec<Vec<Q>> = Vec::new();
     let mut first_line = 0;
-    for (index, raw) in text.lines().enumerate() {
+    for (index, raw) in untrusted::lines(text).enumerate() {
         let line = index + 1;
         let content = match raw.find('#') {
             Some(i) => &raw[..i],
             None => raw,
         };
-        let row = parse_row(content, line)?;
+        let row = parse_row(content, line, &mut numbers)?;
         if row.is_empty() {
             continue;
         }
@@ -199,15 +203,16 @@ pub fn parse_matrix(text: &str) -> Result<Matrix, ParseError> {
 }
 
 /// Splits one comment-free line into entries and parses them.
-fn parse_row(content: &str, line: usize) -> Result<Vec<Q>, ParseError> {
+fn parse_row(content: &str, line: usize, numbers: &mut NumberReader) -> Result<Vec<Q>, ParseError> {
     let mut row = Vec::new();
     // Whether a comma has been seen since the last entry (or the line start).
     let mut pending_comma = false;
     let mut token_start: Option<(usize, usize)> = None; // (byte offset, column)
     let mut column = 0;
-    let finish = |start: usize, end: usize, col: usize, row: &mut Vec<Q>| {
+    let mut finish = |start: usize, end: usize, col: usize, row: &mut Vec<Q>| {
         let token = &content[start..end];
-        parse_q(token)
+        numbers
+            .read(token)
             .map(|v| row.push(v))
             .map_err(|reason| ParseError::BadEntry {
                 line,

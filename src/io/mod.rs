@@ -86,7 +86,8 @@ mod text;
 
 pub use input::{InputError, InputFormat, load_input};
 pub use json::{
-    Entry, JsonError, decomposition_from_json, decomposition_to_json, read_decomposition,
+    Entry, JsonError, decomposition_from_json, decomposition_from_node, decomposition_to_json,
+    json_document, read_decomposition,
 };
 pub use matrix::{ParseError, matrix_to_text, parse_matrix, read_matrix, read_text};
 pub use npy::{npy_bytes_f32, npy_bytes_f64, parse_npy};

@@ -10,8 +10,16 @@
 //! then the raw data.
 
 use super::tensor::{DType, RawTensor, TensorError};
+use crate::untrusted::show;
 
 const MAGIC: &[u8] = b"\x93NUMPY";
+
+/// Longest header accepted, in bytes: numpy's own default `max_header_size`
+/// (`np.load` refuses longer headers too). Checked before the header is read.
+pub const MAX_NPY_HEADER: usize = 10_000;
+
+/// Deepest nesting of brackets in a header (a float matrix header has two).
+const MAX_NESTING: usize = 16;
 
 /// A value of the Python literal subset used by `.npy` headers.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,13 +28,23 @@ enum Py {
     Bool(bool),
     Int(usize),
     None,
-    Seq(Vec<Py>),
-    Dict(Vec<(String, Py)>),
+    Tuple(Vec<Py>),
+    List(Vec<Py>),
+    /// Members with the byte offset of each key.
+    Dict(Vec<(String, usize, Py)>),
 }
 
+/// A reader of the Python literal subset `ast.literal_eval` accepts in
+/// `.npy` headers, strict where Python's meaning could differ from ours:
+/// `(x)` is `x` (grouping) and only `(x,)` is a tuple, a dict key given twice
+/// is refused (Python keeps the last one), integers have no leading zeros,
+/// and strings have no escapes.
 struct Lit<'a> {
     s: &'a [u8],
     i: usize,
+    /// Whether a Python 2 long suffix (`8L`) is allowed (versions 1 and 2,
+    /// whose headers numpy filters before reading).
+    long_suffix: bool,
 }
 
 impl Lit<'_> {
@@ -48,7 +66,7 @@ impl Lit<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Py, TensorError> {
-        if depth > 16 {
+        if depth > MAX_NESTING {
             return self.err("nesting too deep");
         }
         match self.peek() {
@@ -73,13 +91,15 @@ impl Lit<'_> {
                 while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
                     self.i += 1;
                 }
+                let digits = std::str::from_utf8(&self.s[start..self.i]).unwrap_or("");
+                if digits.len() > 1 && digits.starts_with('0') {
+                    self.i = start;
+                    return self.err("an integer with a leading zero (Python refuses it)");
+                }
                 // Python 2 era headers may write `8L`.
-                if self.s.get(self.i) == Some(&b'L') {
+                if self.long_suffix && self.s.get(self.i) == Some(&b'L') {
                     self.i += 1;
                 }
-                let digits = std::str::from_utf8(&self.s[start..self.i])
-                    .unwrap_or("")
-                    .trim_end_matches('L');
                 match digits.parse::<usize>() {
                     Ok(v) => Ok(Py::Int(v)),
                     Err(_) => self.err("integer out of range"),
@@ -89,36 +109,55 @@ impl Lit<'_> {
                 let close = if open == b'(' { b')' } else { b']' };
                 self.i += 1;
                 let mut items = Vec::new();
+                let mut trailing_comma = false;
                 loop {
                     if self.peek() == Some(close) {
                         self.i += 1;
-                        return Ok(Py::Seq(items));
+                        break;
                     }
                     items.push(self.value(depth + 1)?);
+                    trailing_comma = false;
                     match self.peek() {
-                        Some(b',') => self.i += 1,
+                        Some(b',') => {
+                            self.i += 1;
+                            trailing_comma = true;
+                        }
                         Some(c) if c == close => {}
                         _ => return self.err("expected ',' or a closing bracket"),
                     }
                 }
+                Ok(match (open, items.len(), trailing_comma) {
+                    (b'[', _, _) => Py::List(items),
+                    // `(x)` is x itself, not a tuple: Python's grouping.
+                    (_, 1, false) => items.pop().unwrap_or(Py::None),
+                    _ => Py::Tuple(items),
+                })
             }
             Some(b'{') => {
                 self.i += 1;
-                let mut items = Vec::new();
+                let mut items: Vec<(String, usize, Py)> = Vec::new();
                 loop {
                     if self.peek() == Some(b'}') {
                         self.i += 1;
                         return Ok(Py::Dict(items));
                     }
+                    let at = self.i;
                     let Py::Str(key) = self.value(depth + 1)? else {
+                        self.i = at;
                         return self.err("dict keys must be strings");
                     };
+                    if let Some((_, first, _)) = items.iter().find(|(k, _, _)| *k == key) {
+                        return Err(TensorError::DuplicateKey {
+                            key,
+                            position: format!("bytes {first} and {at} of the header dict"),
+                        });
+                    }
                     if self.peek() != Some(b':') {
                         return self.err("expected ':'");
                     }
                     self.i += 1;
                     let v = self.value(depth + 1)?;
-                    items.push((key, v));
+                    items.push((key, at, v));
                     match self.peek() {
                         Some(b',') => self.i += 1,
                         Some(b'}') => {}
@@ -149,12 +188,15 @@ impl Lit<'_> {
 
 /// Parses a `.npy` file held in memory.
 ///
-/// Accepted dtypes: `f2`, `f4`, `f8` with byte order `<`, `>`, `=` (native,
-/// read as little endian) or `|`; any shape (the shape rule for matrices is
-/// applied later by [`RawTensor::to_matrix`]). The values are returned in C
-/// order whatever `fortran_order` says. Errors: [`TensorError::BadMagic`],
-/// [`TensorError::UnsupportedVersion`], [`TensorError::Truncated`],
-/// [`TensorError::BadHeader`], [`TensorError::UnsupportedDtype`],
+/// Accepted dtypes: `f2`, `f4`, `f8` with byte order `<`, `>`, `=` or `|`
+/// (both native); any shape (the shape rule for matrices is applied later by
+/// [`RawTensor::to_matrix`]). The values are returned in C order whatever
+/// `fortran_order` says. The header is read as numpy reads it, or refused: it
+/// must be a dict with exactly the keys `descr`, `fortran_order` and `shape`,
+/// each once, `shape` a tuple of integers, at most [`MAX_NPY_HEADER`] bytes.
+/// Errors: [`TensorError::BadMagic`], [`TensorError::UnsupportedVersion`],
+/// [`TensorError::Truncated`], [`TensorError::BadHeader`],
+/// [`TensorError::DuplicateKey`], [`TensorError::UnsupportedDtype`],
 /// [`TensorError::DataSize`].
 ///
 /// # Examples
@@ -193,12 +235,16 @@ pub fn parse_npy(bytes: &[u8]) -> Result<RawTensor, TensorError> {
     } else {
         u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize
     };
+    if header_len > MAX_NPY_HEADER {
+        return Err(TensorError::BadHeader {
+            reason: format!(
+                "the header announces {header_len} bytes; headers over {MAX_NPY_HEADER} bytes \
+                 are refused (numpy's own max_header_size)"
+            ),
+        });
+    }
     let start = 8 + len_size;
-    let data_start = start
-        .checked_add(header_len)
-        .ok_or(TensorError::BadHeader {
-            reason: "header length overflows".into(),
-        })?;
+    let data_start = start + header_len;
     need("npy header", data_start)?;
     let header = &bytes[start..data_start];
     if !utf8 && !header.is_ascii() {
@@ -206,7 +252,11 @@ pub fn parse_npy(bytes: &[u8]) -> Result<RawTensor, TensorError> {
             reason: "a version 1 or 2 header must be ASCII".into(),
         });
     }
-    let mut lit = Lit { s: header, i: 0 };
+    let mut lit = Lit {
+        s: header,
+        i: 0,
+        long_suffix: !utf8,
+    };
     let dict = lit.value(0)?;
     if let Some(c) = lit.peek()
         && c != b'\n'
@@ -218,20 +268,35 @@ pub fn parse_npy(bytes: &[u8]) -> Result<RawTensor, TensorError> {
             reason: "the header is not a dict".into(),
         });
     };
+    const KEYS: [&str; 3] = ["descr", "fortran_order", "shape"];
+    if let Some((key, _, _)) = items.iter().find(|(k, _, _)| !KEYS.contains(&k.as_str())) {
+        return Err(TensorError::BadHeader {
+            reason: format!(
+                "unexpected key '{}': the header must have exactly the keys 'descr', \
+                 'fortran_order' and 'shape' (numpy refuses others)",
+                show(key)
+            ),
+        });
+    }
     let get = |key: &str| -> Result<&Py, TensorError> {
         items
             .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| v)
             .ok_or(TensorError::BadHeader {
                 reason: format!("missing key '{key}'"),
             })
     };
     let descr = match get("descr")? {
         Py::Str(s) => s.clone(),
-        other => {
+        Py::List(_) | Py::Tuple(_) => {
             return Err(TensorError::UnsupportedDtype {
-                dtype: format!("{other:?} (a structured dtype)"),
+                dtype: "a structured dtype".into(),
+            });
+        }
+        _ => {
+            return Err(TensorError::BadHeader {
+                reason: "'descr' must be a dtype string such as '<f8'".into(),
             });
         }
     };
@@ -240,37 +305,34 @@ pub fn parse_npy(bytes: &[u8]) -> Result<RawTensor, TensorError> {
             reason: "'fortran_order' must be True or False".into(),
         });
     };
-    let Py::Seq(dims) = get("shape")? else {
+    let Py::Tuple(dims) = get("shape")? else {
         return Err(TensorError::BadHeader {
-            reason: "'shape' must be a tuple of integers".into(),
+            reason: "'shape' must be a tuple of integers, such as (2, 2) or (3,)".into(),
         });
     };
     let mut shape = Vec::with_capacity(dims.len());
     for d in dims {
         let Py::Int(d) = d else {
             return Err(TensorError::BadHeader {
-                reason: "'shape' must be a tuple of integers".into(),
+                reason: "'shape' must be a tuple of integers, such as (2, 2) or (3,)".into(),
             });
         };
         shape.push(*d);
     }
     let (little, dtype) = parse_descr(&descr)?;
-    let count = shape
+    let overflow = || TensorError::BadHeader {
+        reason: format!("shape {shape:?} is larger than any file (its byte count overflows)"),
+    };
+    let expected = shape
         .iter()
         .try_fold(1usize, |a, &d| a.checked_mul(d))
-        .ok_or(TensorError::BadHeader {
-            reason: format!("shape {shape:?} overflows"),
-        })?;
-    let expected = count
-        .checked_mul(dtype.size())
-        .ok_or(TensorError::BadHeader {
-            reason: format!("shape {shape:?} overflows"),
-        })?;
+        .and_then(|count| count.checked_mul(dtype.size()))
+        .ok_or_else(overflow)?;
     let data = &bytes[data_start..];
     if data.len() < expected {
         return Err(TensorError::Truncated {
             what: "npy data".into(),
-            needed: data_start + expected,
+            needed: data_start.checked_add(expected).ok_or_else(overflow)?,
             found: bytes.len(),
         });
     }
@@ -296,16 +358,19 @@ pub fn parse_npy(bytes: &[u8]) -> Result<RawTensor, TensorError> {
     })
 }
 
-/// (little endian?, dtype) of a numpy `descr` string such as `<f4`.
+/// (little endian?, dtype) of a numpy `descr` string such as `<f4`. `=`
+/// (native) and `|` (not applicable, which numpy reads as native) follow the
+/// byte order of the machine.
 fn parse_descr(descr: &str) -> Result<(bool, DType), TensorError> {
     let unsupported = || TensorError::UnsupportedDtype {
-        dtype: format!("'{descr}'"),
+        dtype: format!("'{}'", show(descr)),
     };
     let mut chars = descr.chars();
     let order = chars.next().ok_or_else(unsupported)?;
     let little = match order {
-        '<' | '=' | '|' => true,
+        '<' => true,
         '>' => false,
+        '=' | '|' => cfg!(target_endian = "little"),
         _ => return Err(unsupported()),
     };
     let dtype = match chars.as_str() {

@@ -1,20 +1,39 @@
-//! The safetensors format, hand-written (the format is small): [`parse_safetensors`]
-//! / [`read_tensor`] read F16/BF16/F32/F64 tensors by name, and
-//! [`SafetensorsWriter`] writes F32/F64 tensors with string metadata (used by
-//! `couplings export`, see `docs/export.md`).
+//! The safetensors format: reading through Hugging Face's `safetensors` crate
+//! (the reference implementation), writing with our own deterministic writer.
+//! [`parse_safetensors`] / [`read_tensor`] read F16/BF16/F32/F64 tensors by
+//! name; [`SafetensorsWriter`] writes F32/F64 tensors with string metadata
+//! (used by `couplings export`, see `docs/export.md`).
 //!
 //! Layout: an 8-byte little-endian header length `N`, a JSON header of `N`
 //! bytes (`{"NAME": {"dtype": "F64", "shape": [..], "data_offsets": [begin,
 //! end]}, ..., "__metadata__": {"key": "value", ...}}`), then the data buffer;
 //! offsets are relative to the start of the data buffer, little-endian, C order.
+//!
+//! **Reading.** The crate validates the header (typed fields, a field given
+//! twice), that the tensors tile the data buffer exactly (sorted by offset:
+//! no gap, no overlap, nothing after the last one) and that each tensor's
+//! offsets span `shape x dtype` bytes (with checked arithmetic). Before it, our
+//! own pass reads the header strictly ([`crate::untrusted::json`]), which
+//! refuses a **tensor name or metadata key given twice** (the crate keeps the
+//! last one when the offsets still tile the buffer) and checks every tensor's
+//! offsets against the buffer (reversed, past the end), so the crate never
+//! adds offsets near `u64::MAX`. Its errors, which do not always say which
+//! tensor or why, are mapped to typed [`TensorError`]s that name the tensor,
+//! the field and the reason.
+//!
+//! **Writing** stays ours: the crate's writer emits `__metadata__` in hash-map
+//! order (two runs give different bytes) and orders keys by data offset, while
+//! `docs/export.md` documents sorted keys and byte-identical output; the tests
+//! read every file we write back with the crate.
 
 use super::tensor::{DType, RawTensor, TensorError};
+use crate::untrusted::{self, json::Node};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Upper bound on the JSON header (as in the reference implementation): larger
 /// announced lengths are refused before allocating anything.
-const MAX_HEADER: u64 = 100_000_000;
+pub const MAX_HEADER: u64 = 100_000_000;
 
 /// One tensor entry of a safetensors header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +62,43 @@ fn bad(reason: impl Into<String>) -> TensorError {
     }
 }
 
+/// A tensor entry as our own pass read it (fields that did not parse are `None`).
+struct Entry<'h> {
+    name: &'h str,
+    dtype: Option<&'h str>,
+    shape: Option<Vec<u64>>,
+    offsets: Option<(u64, u64)>,
+}
+
+fn u64_list(node: Option<&Node>) -> Option<Vec<u64>> {
+    node?.as_array()?.iter().map(Node::as_u64).collect()
+}
+
+/// The tensor entries of a header read strictly (`__metadata__` left out).
+fn entries<'h>(root: &'h Node<'h>) -> Vec<Entry<'h>> {
+    root.as_object()
+        .unwrap_or_default()
+        .iter()
+        .filter(|(name, _)| name != "__metadata__")
+        .map(|(name, entry)| Entry {
+            name,
+            dtype: entry.get("dtype").and_then(Node::as_str),
+            shape: u64_list(entry.get("shape")),
+            offsets: u64_list(entry.get("data_offsets")).and_then(|o| match o[..] {
+                [b, e] => Some((b, e)),
+                _ => None,
+            }),
+        })
+        .collect()
+}
+
 /// Parses the header of a safetensors file held in memory and checks every
-/// entry's offsets against the data buffer (in range, size = elements times
-/// element size for the float dtypes).
+/// entry against the data buffer (see the [module documentation](self)).
+///
+/// # Errors
+/// [`TensorError::Truncated`], [`TensorError::BadHeader`],
+/// [`TensorError::DuplicateKey`], [`TensorError::BadEntry`] (naming the tensor
+/// and field), [`TensorError::TrailingData`], [`TensorError::UnsupportedDtype`].
 ///
 /// # Examples
 /// ```
@@ -71,65 +124,84 @@ pub fn parse_safetensors(bytes: &[u8]) -> Result<Safetensors<'_>, TensorError> {
     let n = u64::from_le_bytes(len8);
     if n > MAX_HEADER {
         return Err(bad(format!(
-            "the header length {n} is implausibly large (not a safetensors file?)"
+            "the header length {n} is implausibly large (over {MAX_HEADER} bytes; not a \
+             safetensors file?)"
         )));
     }
-    let n = n as usize;
-    if bytes.len() < 8 + n {
+    // n <= 10^8, so the sum cannot overflow.
+    let header_end = 8 + n as usize;
+    if bytes.len() < header_end {
         return Err(TensorError::Truncated {
             what: "safetensors header".into(),
-            needed: 8 + n,
+            needed: header_end,
             found: bytes.len(),
         });
     }
-    let header =
-        std::str::from_utf8(&bytes[8..8 + n]).map_err(|_| bad("the JSON header is not UTF-8"))?;
-    let json: Value = serde_json::from_str(header.trim_end_matches(' '))
-        .map_err(|e| bad(format!("the header is not JSON: {e}")))?;
-    let Value::Object(map) = json else {
-        return Err(bad("the header is not a JSON object"));
-    };
-    let data = &bytes[8 + n..];
-    let mut metadata = BTreeMap::new();
-    let mut tensors = BTreeMap::new();
-    for (name, entry) in map {
-        if name == "__metadata__" {
-            let Value::Object(m) = entry else {
-                return Err(bad("__metadata__ is not an object"));
-            };
-            for (k, v) in m {
-                let Value::String(v) = v else {
-                    return Err(bad(format!("metadata value of {k:?} is not a string")));
-                };
-                metadata.insert(k, v);
-            }
-            continue;
-        }
-        let info = tensor_info(&name, &entry)?;
-        if info.offsets.0 > info.offsets.1 || info.offsets.1 > data.len() {
-            return Err(TensorError::Truncated {
-                what: format!("data of tensor {name:?}"),
-                needed: 8 + n + info.offsets.1,
-                found: bytes.len(),
-            });
-        }
-        if let Some(dtype) = float_dtype(&info.dtype) {
-            let count = info
-                .shape
-                .iter()
-                .try_fold(1usize, |a, &d| a.checked_mul(d))
-                .and_then(|c| c.checked_mul(dtype.size()))
-                .ok_or_else(|| bad(format!("shape of tensor {name:?} overflows")))?;
-            let found = info.offsets.1 - info.offsets.0;
-            if count != found {
-                return Err(TensorError::DataSize {
-                    expected: count,
-                    found,
-                });
-            }
-        }
-        tensors.insert(name, info);
+    let header = std::str::from_utf8(&bytes[8..header_end]).map_err(|e| {
+        bad(format!(
+            "the JSON header is not UTF-8 (invalid byte at offset {} of the header)",
+            e.valid_up_to()
+        ))
+    })?;
+    let root = untrusted::json::parse(header).map_err(|e| match e.kind {
+        untrusted::json::ErrorKind::DuplicateKey {
+            path,
+            first_line,
+            first_column,
+        } => TensorError::DuplicateKey {
+            key: path,
+            position: format!(
+                "line {first_line}, column {first_column} and line {}, column {} of the JSON header",
+                e.line, e.column
+            ),
+        },
+        _ => bad(format!("the header is not JSON: {e}")),
+    })?;
+    if root.as_object().is_none() {
+        return Err(bad(format!(
+            "the header is not a JSON object, found {}",
+            root.describe()
+        )));
     }
+    let data = &bytes[header_end..];
+    let entries = entries(&root);
+    // Reversed or out-of-range offsets, named, before the crate adds them up.
+    for e in &entries {
+        let Some((begin, end)) = e.offsets else {
+            continue;
+        };
+        let reason = if begin > end {
+            format!("[{begin}, {end}] is reversed (begin after end)")
+        } else if end > data.len() as u64 {
+            format!(
+                "[{begin}, {end}] ends past the data buffer, which has {} bytes",
+                data.len()
+            )
+        } else {
+            continue;
+        };
+        return Err(offsets_error(e.name, reason));
+    }
+    let (_, meta) = safetensors::SafeTensors::read_metadata(bytes)
+        .map_err(|error| explain(error, &entries, data.len()))?;
+    let metadata = meta
+        .metadata()
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tensors = meta
+        .tensors()
+        .into_iter()
+        .map(|(name, info)| {
+            let info = TensorInfo {
+                dtype: format!("{:?}", info.dtype),
+                shape: info.shape.clone(),
+                offsets: info.data_offsets,
+            };
+            (name, info)
+        })
+        .collect();
     Ok(Safetensors {
         metadata,
         tensors,
@@ -137,40 +209,108 @@ pub fn parse_safetensors(bytes: &[u8]) -> Result<Safetensors<'_>, TensorError> {
     })
 }
 
-fn tensor_info(name: &str, entry: &Value) -> Result<TensorInfo, TensorError> {
-    let field = |key: &str| {
-        entry
-            .get(key)
-            .ok_or_else(|| bad(format!("tensor {name:?} has no {key:?}")))
-    };
-    let dtype = field("dtype")?
-        .as_str()
-        .ok_or_else(|| bad(format!("dtype of tensor {name:?} is not a string")))?
-        .to_string();
-    let uint_list = |key: &str| -> Result<Vec<usize>, TensorError> {
-        field(key)?
-            .as_array()
-            .ok_or_else(|| bad(format!("{key} of tensor {name:?} is not a list")))?
-            .iter()
-            .map(|v| {
-                v.as_u64()
-                    .and_then(|u| usize::try_from(u).ok())
-                    .ok_or_else(|| bad(format!("{key} of tensor {name:?} holds a non-integer")))
-            })
-            .collect()
-    };
-    let shape = uint_list("shape")?;
-    let offs = uint_list("data_offsets")?;
-    let [begin, end] = offs[..] else {
-        return Err(bad(format!(
-            "data_offsets of tensor {name:?} must have two entries"
-        )));
-    };
-    Ok(TensorInfo {
-        dtype,
-        shape,
-        offsets: (begin, end),
-    })
+fn offsets_error(tensor: &str, reason: String) -> TensorError {
+    TensorError::BadEntry {
+        tensor: tensor.to_string(),
+        field: "data_offsets".into(),
+        reason,
+    }
+}
+
+/// Bytes of `shape` elements of `dtype` (a safetensors dtype name), `None` on
+/// an unknown dtype or an overflow.
+fn byte_size(dtype: &str, shape: &[u64]) -> Option<u64> {
+    let dtype: safetensors::Dtype = serde_json::from_value(Value::String(dtype.into())).ok()?;
+    let elements = shape.iter().try_fold(1u64, |a, &d| a.checked_mul(d))?;
+    elements
+        .checked_mul(dtype.bitsize() as u64)
+        .map(|bits| bits / 8)
+}
+
+/// A typed error for what the `safetensors` crate refused, naming the tensor
+/// and the reason (the crate's own errors say neither, or only the name).
+fn explain(error: safetensors::SafeTensorError, entries: &[Entry], data_len: usize) -> TensorError {
+    use safetensors::SafeTensorError as E;
+    let mut sorted: Vec<(&str, (u64, u64))> = entries
+        .iter()
+        .filter_map(|e| e.offsets.map(|o| (e.name, o)))
+        .collect();
+    sorted.sort_by_key(|&(_, o)| o);
+    match error {
+        E::InvalidOffset(name) => {
+            let mut previous: Option<(&str, (u64, u64))> = None;
+            for &(tensor, (begin, end)) in &sorted {
+                let prev_end = previous.map_or(0, |(_, (_, e))| e);
+                if begin < prev_end {
+                    let (other, (b, e)) = previous.unwrap_or(("", (0, 0)));
+                    return offsets_error(
+                        tensor,
+                        format!(
+                            "[{begin}, {end}] overlaps tensor \"{}\" at [{b}, {e}]",
+                            untrusted::show(other)
+                        ),
+                    );
+                }
+                if begin > prev_end {
+                    return offsets_error(
+                        tensor,
+                        format!(
+                            "[{begin}, {end}] leaves bytes [{prev_end}, {begin}) of the data buffer \
+                             to no tensor (tensors follow one another without gaps)"
+                        ),
+                    );
+                }
+                previous = Some((tensor, (begin, end)));
+            }
+            offsets_error(&name, "the tensors do not tile the data buffer".into())
+        }
+        E::TensorInvalidInfo | E::ValidationOverflow => {
+            for e in entries {
+                let (Some(dtype), Some(shape), Some((begin, end))) = (e.dtype, &e.shape, e.offsets)
+                else {
+                    continue;
+                };
+                match byte_size(dtype, shape) {
+                    None => {
+                        return TensorError::BadEntry {
+                            tensor: e.name.to_string(),
+                            field: "shape".into(),
+                            reason: format!(
+                                "{shape:?} of {dtype} overflows (no file is that large)"
+                            ),
+                        };
+                    }
+                    Some(size) if size != end - begin => {
+                        return TensorError::BadEntry {
+                            tensor: e.name.to_string(),
+                            field: "shape".into(),
+                            reason: format!(
+                                "{shape:?} of {dtype} needs {size} bytes, but data_offsets \
+                                 [{begin}, {end}] span {}",
+                                end - begin
+                            ),
+                        };
+                    }
+                    Some(_) => {}
+                }
+            }
+            bad(format!(
+                "a tensor's shape, dtype and offsets disagree ({error})"
+            ))
+        }
+        E::MetadataIncompleteBuffer => {
+            let data_end = sorted.last().map_or(0, |&(_, (_, e))| e) as usize;
+            TensorError::TrailingData {
+                data_end,
+                found: data_len,
+            }
+        }
+        E::MisalignedSlice => TensorError::UnsupportedDtype {
+            dtype: "a sub-byte dtype whose tensor does not fill whole bytes".into(),
+        },
+        E::InvalidHeaderDeserialization(e) => bad(format!("not a safetensors header: {e}")),
+        other => bad(other.to_string()),
+    }
 }
 
 fn float_dtype(name: &str) -> Option<DType> {

@@ -12,6 +12,7 @@
 //! exact).
 
 use crate::exact::{Matrix, Q};
+use crate::untrusted::show;
 use num_traits::FromPrimitive;
 use std::path::PathBuf;
 
@@ -135,6 +136,34 @@ pub enum TensorError {
         /// What is wrong.
         reason: String,
     },
+    /// A header gives the same key twice: a `.npy` dict key, or a tensor name
+    /// or field of a safetensors header. Readers disagree on which one counts
+    /// (numpy and the safetensors crate keep the last one), so it is refused.
+    DuplicateKey {
+        /// The key (for safetensors a path such as `w.dtype`).
+        key: String,
+        /// Where both occurrences are.
+        position: String,
+    },
+    /// A safetensors entry that does not describe its tensor's bytes: offsets
+    /// reversed, past the data, overlapping another tensor or leaving a gap,
+    /// or a shape whose size does not match them.
+    BadEntry {
+        /// The tensor.
+        tensor: String,
+        /// The field (`data_offsets`, `shape`, `dtype`).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Bytes after the last tensor's data (a safetensors data buffer is
+    /// exactly the tensors, one after another).
+    TrailingData {
+        /// Where the last tensor ends (bytes into the data buffer).
+        data_end: usize,
+        /// The size of the data buffer.
+        found: usize,
+    },
     /// The element type is not a float type this reader supports.
     UnsupportedDtype {
         /// The dtype as written in the file (`'<i4'`, `"I64"`, ...).
@@ -198,6 +227,22 @@ impl std::fmt::Display for TensorError {
                 "unsupported .npy format version {major}.{minor} (1.0, 2.0 and 3.0 are supported)"
             ),
             TensorError::BadHeader { reason } => write!(f, "malformed header: {reason}"),
+            TensorError::DuplicateKey { key, position } => write!(
+                f,
+                "malformed header: the key `{}` is given twice ({position}); readers disagree on \
+                 which one counts, so every key must appear once",
+                show(key)
+            ),
+            TensorError::BadEntry {
+                tensor,
+                field,
+                reason,
+            } => write!(f, "tensor \"{}\", field `{field}`: {reason}", show(tensor)),
+            TensorError::TrailingData { data_end, found } => write!(
+                f,
+                "the tensors end at byte {data_end} of the data buffer, but it has {found} bytes; \
+                 a safetensors file holds nothing after its last tensor"
+            ),
             TensorError::UnsupportedDtype { dtype } => write!(
                 f,
                 "unsupported dtype {dtype}: only float16, bfloat16, float32 and float64 weights \
@@ -218,7 +263,8 @@ impl std::fmt::Display for TensorError {
             ),
             TensorError::TensorNotFound { name, available } => write!(
                 f,
-                "no tensor named {name:?}; the file holds: {}",
+                "no tensor named \"{}\"; the file holds: {}",
+                show(name),
                 list(available)
             ),
             TensorError::AmbiguousTensor { available } if available.is_empty() => {
@@ -239,7 +285,8 @@ fn list(names: &[String]) -> String {
     if names.is_empty() {
         "(none)".to_string()
     } else {
-        names.join(", ")
+        let shown: Vec<String> = names.iter().map(|n| show(n)).collect();
+        shown.join(", ")
     }
 }
 

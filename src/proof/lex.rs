@@ -78,7 +78,12 @@ pub(super) fn lex(src: &str) -> Res<Vec<Token>> {
                 i += 1;
                 Tk::P(&PUNCT[k..k + 1])
             } else {
-                return Err(err(ln + 1, i + 1, format!("unexpected character `{c}`")));
+                let shown = if c.is_control() || c.is_whitespace() || !c.is_ascii() {
+                    format!("{c:?} (U+{:04X})", u32::from(c))
+                } else {
+                    format!("`{c}`")
+                };
+                return Err(err(ln + 1, i + 1, format!("unexpected character {shown}")));
             };
             raw.push(tok(tk, ln + 1, start + 1));
         }
@@ -101,14 +106,31 @@ pub(super) fn lex(src: &str) -> Res<Vec<Token>> {
             Tk::P("(" | "[") => depth += 1,
             Tk::P(")" | "]") => depth -= 1,
             Tk::Newline => {
-                let after = out.last().is_none_or(|p| match &p.tk {
-                    Tk::P(s) => JOIN_AFTER.contains(s),
-                    tk => *tk == Tk::Newline,
-                });
+                // Blank and comment-only lines end nothing: skip them.
+                if out.last().is_none_or(|p| p.tk == Tk::Newline) {
+                    continue;
+                }
+                let after = out
+                    .last()
+                    .is_some_and(|p| matches!(&p.tk, Tk::P(s) if JOIN_AFTER.contains(s)));
                 let next = next_token[k + 1].map(|i| &raw[i]);
                 let before =
                     next.is_some_and(|t| matches!(&t.tk, Tk::P(s) if JOIN_BEFORE.contains(s)));
                 if depth > 0 || after || before {
+                    // A continuation line must be indented, so that a line that
+                    // starts at column 1 always starts a statement of its own.
+                    if let Some(n) = next.filter(|n| n.col == 1) {
+                        return Err(err(
+                            n.line,
+                            n.col,
+                            format!(
+                                "this line would continue the statement of line {}, but a \
+                                 continuation line must be indented (a line that starts at \
+                                 column 1 starts a new statement; docs/proofs.md)",
+                                t.line
+                            ),
+                        ));
+                    }
                     continue;
                 }
             }

@@ -144,6 +144,13 @@ impl std::error::Error for ProofError {}
 /// assert_eq!((e.line, e.column), (2, 16));
 /// ```
 pub fn check_source(text: &str) -> Result<Vec<LemmaResult>, ProofError> {
+    // A byte-order mark at the start is ignored, and `\r\n` and a lone `\r`
+    // end lines as `\n` does (as in every text format of the crate).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\r') {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        return with_stack(|| parse::run(&text).map(|(_, results)| results));
+    }
     with_stack(|| parse::run(text).map(|(_, results)| results))
 }
 

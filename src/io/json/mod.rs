@@ -7,12 +7,15 @@
 mod read;
 mod write;
 
-pub use read::{decomposition_from_json, read_decomposition};
+pub use read::{
+    decomposition_from_json, decomposition_from_node, json_document, read_decomposition,
+};
 pub use write::decomposition_to_json;
 
 use super::matrix::describe_path;
 use crate::exact::NumberError;
 use crate::layer::{Kind, Split};
+use crate::untrusted::show;
 use std::path::PathBuf;
 
 /// The position of a number inside a layer (0-based, as in the JSON arrays).
@@ -63,6 +66,21 @@ pub enum JsonError {
         column: usize,
         /// The JSON parser's message.
         message: String,
+    },
+    /// An object has the same key twice (anywhere in the document): readers
+    /// that keep the first and readers that keep the last would see two
+    /// different decompositions.
+    DuplicateKey {
+        /// The path of the repeated key, e.g. `layers[0].scale`.
+        path: String,
+        /// 1-based line of the second occurrence.
+        line: usize,
+        /// 1-based column of the second occurrence.
+        column: usize,
+        /// 1-based line of the first occurrence.
+        first_line: usize,
+        /// 1-based column of the first occurrence.
+        first_column: usize,
     },
     /// A top-level field (`n`, `split`, `mode`, `layers`, or the document itself)
     /// is missing or has the wrong type.
@@ -197,6 +215,18 @@ impl std::fmt::Display for JsonError {
                 column,
                 message,
             } => write!(f, "invalid JSON at line {line}, column {column}: {message}"),
+            JsonError::DuplicateKey {
+                path,
+                line,
+                column,
+                first_line,
+                first_column,
+            } => write!(
+                f,
+                "duplicate key: `{path}` is given twice (line {first_line}, column {first_column} \
+                 and line {line}, column {column}); JSON readers disagree on which one counts, \
+                 so every key must appear once"
+            ),
             JsonError::Field { field, message } => write!(f, "field `{field}`: {message}"),
             JsonError::SplitMismatch { n, split } => write!(
                 f,
@@ -207,7 +237,8 @@ impl std::fmt::Display for JsonError {
             ),
             JsonError::UnknownMode { found } => write!(
                 f,
-                "mode {found:?} is unknown; expected \"signed\" or \"positive\""
+                "mode \"{}\" is unknown; expected \"signed\" or \"positive\"",
+                show(found)
             ),
             JsonError::LayerField {
                 layer,
@@ -216,8 +247,9 @@ impl std::fmt::Display for JsonError {
             } => write!(f, "{}: `{field}` {message}", LayerName(*layer)),
             JsonError::UnknownKind { layer, found } => write!(
                 f,
-                "{}: kind {found:?} is unknown; expected \"lower\" or \"upper\"",
-                LayerName(*layer)
+                "{}: kind \"{}\" is unknown; expected \"lower\" or \"upper\"",
+                LayerName(*layer),
+                show(found)
             ),
             JsonError::ShiftRows {
                 layer,

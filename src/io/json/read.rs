@@ -1,34 +1,17 @@
 //! The validating JSON reader: shapes, `n`, mode and kind names, every number
 //! exact; every error typed ([`JsonError`]) and located (layer, entry path).
+//! Documents are read strictly ([`crate::untrusted::json`]): a key given twice
+//! anywhere is refused, and number literals are read from their text (so a
+//! JSON integer of any size is exact). Nothing is allocated from a declared
+//! size: shapes are compared with the arrays actually present.
 
 use super::{Entry, JsonError};
-use crate::exact::{Matrix, Q, parse_q};
+use crate::exact::{Matrix, NumberReader, Q};
 use crate::io::matrix::read_text;
 use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
-use num_bigint::BigInt;
-use serde_json::Value;
+use crate::untrusted::json::{self, ErrorKind, Node, Value};
+use crate::untrusted::strip_bom;
 use std::path::Path;
-
-/// The JSON type of a value, for messages.
-fn describe(value: &Value) -> String {
-    let text = value.to_string();
-    let shown = if text.chars().count() > 40 {
-        let cut: String = text.chars().take(37).collect();
-        format!("{cut}...")
-    } else {
-        text
-    };
-    let kind = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a JSON floating-point number",
-        Value::Number(_) => "a JSON number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    };
-    format!("{kind} ({shown})")
-}
 
 fn field_err(field: &str, message: impl Into<String>) -> JsonError {
     JsonError::Field {
@@ -37,24 +20,77 @@ fn field_err(field: &str, message: impl Into<String>) -> JsonError {
     }
 }
 
-fn get_size(field: &str, value: Option<&Value>) -> Result<usize, JsonError> {
+/// A size (`n`, `split[i]`): a JSON integer from 0 to `usize::MAX`.
+fn get_size(field: &str, value: Option<&Node>) -> Result<usize, JsonError> {
     let value = value.ok_or_else(|| field_err(field, "is missing"))?;
     value
         .as_u64()
         .and_then(|v| usize::try_from(v).ok())
         .ok_or_else(|| {
+            let found = value.describe();
+            let beyond = value
+                .as_number()
+                .is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit()));
             field_err(
                 field,
-                format!("must be a non-negative integer, found {}", describe(value)),
+                if beyond {
+                    format!("must be a non-negative integer below 2^64, found {found}")
+                } else {
+                    format!("must be a non-negative integer, found {found}")
+                },
             )
         })
 }
 
+/// Reads a JSON document strictly ([`crate::untrusted::json::parse`]; a
+/// byte-order mark at the start is ignored), with errors as [`JsonError`].
+/// [`decomposition_from_node`] and [`crate::mask::mask_from_node`] read the
+/// same document, so a layer file is parsed once.
+///
+/// # Errors
+/// [`JsonError::Syntax`] or [`JsonError::DuplicateKey`].
+///
+/// # Examples
+/// ```
+/// use couplings::io::{json_document, JsonError};
+/// assert!(json_document("\u{feff}{\"n\": 2}").is_ok());
+/// let e = json_document(r#"{"mode": "signed", "mode": "positive"}"#).unwrap_err();
+/// assert!(matches!(e, JsonError::DuplicateKey { ref path, .. } if path == "mode"));
+/// ```
+pub fn json_document(text: &str) -> Result<Node<'_>, JsonError> {
+    json::parse(strip_bom(text)).map_err(|e| match e.kind {
+        ErrorKind::Syntax { message } => JsonError::Syntax {
+            line: e.line,
+            column: e.column,
+            message,
+        },
+        ErrorKind::DuplicateKey {
+            path,
+            first_line,
+            first_column,
+        } => JsonError::DuplicateKey {
+            path,
+            line: e.line,
+            column: e.column,
+            first_line,
+            first_column,
+        },
+        ErrorKind::TooDeep => JsonError::Syntax {
+            line: e.line,
+            column: e.column,
+            message: format!(
+                "arrays and objects nested more than {} deep",
+                json::MAX_DEPTH
+            ),
+        },
+    })
+}
+
 /// Reads a decomposition in the JSON layer format (see the
 /// [module documentation](crate::io)). Numbers may be strings holding integers,
-/// fractions or decimals, or plain JSON integers. Shapes are validated against
-/// `split` and `n`; scale values are not (zero scales are left to
-/// [`crate::check()`]).
+/// fractions or decimals, or plain JSON integers (of any size). Shapes are
+/// validated against `split` and `n`; scale values are not (zero scales are
+/// left to [`crate::check()`]).
 ///
 /// # Errors
 /// A typed [`JsonError`]; errors inside a layer name the layer and the field
@@ -75,29 +111,29 @@ fn get_size(field: &str, value: Option<&Value>) -> Result<usize, JsonError> {
 /// assert!(err.to_string().starts_with("layer 0 (layers[0]): shift has 1 row, expected 2"));
 /// ```
 pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        JsonError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            message: full.strip_suffix(&suffix).unwrap_or(&full).to_string(),
-        }
-    })?;
-    let obj = root.as_object().ok_or_else(|| {
-        field_err(
+    decomposition_from_node(&json_document(text)?)
+}
+
+/// [`decomposition_from_json`] on a document already read by [`json_document`].
+///
+/// # Errors
+/// As [`decomposition_from_json`].
+pub fn decomposition_from_node(root: &Node) -> Result<Decomposition, JsonError> {
+    let mut numbers = NumberReader::for_input(root.raw().len());
+    if root.as_object().is_none() {
+        return Err(field_err(
             "(document)",
             format!(
                 "must be a JSON object with keys n, split, mode and layers, found {}",
-                describe(&root)
+                root.describe()
             ),
-        )
-    })?;
-    let n = get_size("n", obj.get("n"))?;
-    let split_value = obj
+        ));
+    }
+    let n = get_size("n", root.get("n"))?;
+    let split_value = root
         .get("split")
         .ok_or_else(|| field_err("split", "is missing"))?;
-    let split = match split_value.as_array().map(Vec::as_slice) {
+    let split = match split_value.as_array() {
         Some([a, b]) => Split::new(
             get_size("split[0]", Some(a))?,
             get_size("split[1]", Some(b))?,
@@ -107,7 +143,7 @@ pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
                 "split",
                 format!(
                     "must be an array of two non-negative integers [first, second], found {}",
-                    describe(split_value)
+                    split_value.describe()
                 ),
             ));
         }
@@ -115,7 +151,7 @@ pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
     if split.first.checked_add(split.second) != Some(n) {
         return Err(JsonError::SplitMismatch { n, split });
     }
-    let mode_value = obj
+    let mode_value = root
         .get("mode")
         .ok_or_else(|| field_err("mode", "is missing"))?;
     let mode = match mode_value.as_str() {
@@ -131,12 +167,12 @@ pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
                 "mode",
                 format!(
                     "must be the string \"signed\" or \"positive\", found {}",
-                    describe(mode_value)
+                    mode_value.describe()
                 ),
             ));
         }
     };
-    let layers_value = obj
+    let layers_value = root
         .get("layers")
         .ok_or_else(|| field_err("layers", "is missing"))?;
     let layer_values = layers_value.as_array().ok_or_else(|| {
@@ -144,14 +180,14 @@ pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
             "layers",
             format!(
                 "must be an array of layers, found {}",
-                describe(layers_value)
+                layers_value.describe()
             ),
         )
     })?;
     let layers = layer_values
         .iter()
         .enumerate()
-        .map(|(index, value)| read_layer(index, value, split))
+        .map(|(index, value)| read_layer(index, value, split, &mut numbers))
         .collect::<Result<Vec<Layer>, JsonError>>()?;
     Ok(Decomposition {
         split,
@@ -160,22 +196,27 @@ pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
     })
 }
 
-fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonError> {
+fn read_layer(
+    layer: usize,
+    value: &Node,
+    split: Split,
+    numbers: &mut NumberReader,
+) -> Result<Layer, JsonError> {
     let lf = |field: &str, message: String| JsonError::LayerField {
         layer,
         field: field.to_string(),
         message,
     };
-    let obj = value.as_object().ok_or_else(|| {
-        lf(
+    if value.as_object().is_none() {
+        return Err(lf(
             "(layer)",
             format!(
                 "must be an object with keys kind, shift and scale, found {}",
-                describe(value)
+                value.describe()
             ),
-        )
-    })?;
-    let kind_value = obj
+        ));
+    }
+    let kind_value = value
         .get("kind")
         .ok_or_else(|| lf("kind", "is missing".into()))?;
     let kind = match kind_value.as_str() {
@@ -192,7 +233,7 @@ fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonEr
                 "kind",
                 format!(
                     "must be the string \"lower\" or \"upper\", found {}",
-                    describe(kind_value)
+                    kind_value.describe()
                 ),
             ));
         }
@@ -201,7 +242,7 @@ fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonEr
         Kind::Lower => (split.second, split.first),
         Kind::Upper => (split.first, split.second),
     };
-    let shift_value = obj
+    let shift_value = value
         .get("shift")
         .ok_or_else(|| lf("shift", "is missing".into()))?;
     let shift_rows = shift_value.as_array().ok_or_else(|| {
@@ -209,7 +250,7 @@ fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonEr
             "shift",
             format!(
                 "must be an array of rows (arrays of numbers), found {}",
-                describe(shift_value)
+                shift_value.describe()
             ),
         )
     })?;
@@ -222,14 +263,15 @@ fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonEr
             found: shift_rows.len(),
         });
     }
-    let mut data = Vec::with_capacity(rows * cols);
+    // Grown as entries arrive: `cols` is declared, not yet seen.
+    let mut data = Vec::new();
     for (row, row_value) in shift_rows.iter().enumerate() {
         let entries = row_value.as_array().ok_or_else(|| {
             lf(
                 &format!("shift[{row}]"),
                 format!(
                     "must be an array of numbers (one row of the shift block), found {}",
-                    describe(row_value)
+                    row_value.describe()
                 ),
             )
         })?;
@@ -244,11 +286,11 @@ fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonEr
             });
         }
         for (col, v) in entries.iter().enumerate() {
-            data.push(read_number(layer, Entry::Shift { row, col }, v)?);
+            data.push(read_number(layer, Entry::Shift { row, col }, v, numbers)?);
         }
     }
     let shift = Matrix::from_vec(rows, cols, data);
-    let scale_value = obj
+    let scale_value = value
         .get("scale")
         .ok_or_else(|| lf("scale", "is missing".into()))?;
     let scale_entries = scale_value.as_array().ok_or_else(|| {
@@ -256,7 +298,7 @@ fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonEr
             "scale",
             format!(
                 "must be an array of numbers (the diagonal of the scale block), found {}",
-                describe(scale_value)
+                scale_value.describe()
             ),
         )
     })?;
@@ -272,34 +314,37 @@ fn read_layer(layer: usize, value: &Value, split: Split) -> Result<Layer, JsonEr
     let scale = scale_entries
         .iter()
         .enumerate()
-        .map(|(index, v)| read_number(layer, Entry::Scale { index }, v))
+        .map(|(index, v)| read_number(layer, Entry::Scale { index }, v, numbers))
         .collect::<Result<Vec<Q>, JsonError>>()?;
     Ok(Layer { kind, shift, scale })
 }
 
-fn read_number(layer: usize, entry: Entry, value: &Value) -> Result<Q, JsonError> {
-    match value {
-        Value::String(s) => parse_q(s).map_err(|reason| JsonError::BadNumber {
-            layer,
-            entry,
-            text: s.clone(),
-            reason,
-        }),
-        Value::Number(n) if n.is_i64() || n.is_u64() => {
-            // Integers serde_json holds exactly as i64/u64; re-read their text.
-            let int: BigInt = n.to_string().parse().map_err(|_| JsonError::NotExact {
+/// An exact number: a string (integer, fraction or decimal) or a JSON integer
+/// literal, read from its text (any size). JSON literals with a fraction or an
+/// exponent are refused: another writer may already have rounded them.
+fn read_number(
+    layer: usize,
+    entry: Entry,
+    value: &Node,
+    numbers: &mut NumberReader,
+) -> Result<Q, JsonError> {
+    let text = match value.value() {
+        Value::String(s) => s.as_ref(),
+        Value::Number(s) if !s.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) => s,
+        _ => {
+            return Err(JsonError::NotExact {
                 layer,
                 entry,
-                found: describe(value),
-            })?;
-            Ok(Q::from_integer(int))
+                found: value.describe(),
+            });
         }
-        _ => Err(JsonError::NotExact {
-            layer,
-            entry,
-            found: describe(value),
-        }),
-    }
+    };
+    numbers.read(text).map_err(|reason| JsonError::BadNumber {
+        layer,
+        entry,
+        text: text.to_string(),
+        reason,
+    })
 }
 
 /// Reads a decomposition in the JSON layer format from a file, or from standard
