@@ -7,7 +7,7 @@
 //! [`families`]); [`to_float`] is [`crate::exact::to_float`].
 
 use crate::exact::{Matrix, to_f64};
-use crate::layer::{Decomposition, Layer, Split};
+use crate::layer::{Decomposition, Layer, PaddedDecomposition, Split};
 use nalgebra::DMatrix;
 
 pub use crate::exact::to_float;
@@ -60,13 +60,23 @@ pub struct Figures {
 /// assert!(f.float_error < 1e-15);
 /// ```
 pub fn figures(target: &Matrix, dec: &Decomposition) -> Figures {
+    let p = float_product(dec);
+    let t = to_float(target);
+    let err = (&p - &t).norm() / t.norm().max(f64::MIN_POSITIVE);
+    figures_with_error(dec, err)
+}
+
+/// The float64 product of the layers rounded to float64, application order.
+fn float_product(dec: &Decomposition) -> DMatrix<f64> {
     let n = dec.split.n();
     let mut p = DMatrix::<f64>::identity(n, n);
     for l in &dec.layers {
         p = to_float(&l.to_matrix(dec.split)) * p;
     }
-    let t = to_float(target);
-    let err = (&p - &t).norm() / t.norm().max(f64::MIN_POSITIVE);
+    p
+}
+
+fn figures_with_error(dec: &Decomposition, float_error: f64) -> Figures {
     Figures {
         layers: dec.len(),
         max_bits: dec.max_bits(),
@@ -75,8 +85,40 @@ pub fn figures(target: &Matrix, dec: &Decomposition) -> Figures {
             .iter()
             .map(|l| layer_condition(l, dec.split))
             .collect(),
-        float_error: err,
+        float_error,
     }
+}
+
+/// The headline figures of a padded decomposition of `target`: the float error
+/// is `||P[:, :n] - [[T], [0]]||_F / ||T||_F` for the float64 product `P` of
+/// the rounded layers (with a mask, against the reordered `T`); the condition
+/// numbers are those of the layers on `n + pad` coordinates.
+///
+/// # Examples
+/// ```
+/// use couplings::{Options, analysis::padded_figures, exact::Matrix};
+/// use couplings::construct::pad::decompose_padded;
+/// let t = Matrix::from_i64(&[&[0, -1], &[1, 0]]);
+/// let padded = decompose_padded(&t, 2, &Options::default()).unwrap();
+/// let f = padded_figures(&t, &padded);
+/// assert_eq!(f.layers, 3);
+/// assert!(f.float_error < 1e-15);
+/// ```
+pub fn padded_figures(target: &Matrix, padded: &PaddedDecomposition) -> Figures {
+    let dec = &padded.decomposition;
+    let p = float_product(dec);
+    let n = target.rows();
+    let order = padded.order();
+    let t = to_float(target);
+    let mut err = 0.0f64;
+    for i in 0..dec.split.n() {
+        for j in 0..n {
+            let want = if i < n { t[(order[i], order[j])] } else { 0.0 };
+            let d = p[(i, j)] - want;
+            err += d * d;
+        }
+    }
+    figures_with_error(dec, err.sqrt() / t.norm().max(f64::MIN_POSITIVE))
 }
 
 /// Float64 figures of one layer.
@@ -125,7 +167,19 @@ pub struct Report {
 /// assert!(r.to_text().contains("worst layer condition number"));
 /// ```
 pub fn report(target: &Matrix, dec: &Decomposition) -> Report {
-    let f = figures(target, dec);
+    report_from(figures(target, dec), dec, target)
+}
+
+/// The [`Report`] of a padded decomposition (figures of [`padded_figures`]).
+pub fn padded_report(target: &Matrix, padded: &PaddedDecomposition) -> Report {
+    report_from(
+        padded_figures(target, padded),
+        &padded.decomposition,
+        target,
+    )
+}
+
+fn report_from(f: Figures, dec: &Decomposition, target: &Matrix) -> Report {
     let layers: Vec<LayerReport> = dec
         .layers
         .iter()

@@ -738,9 +738,13 @@ fn checker_code_obeys_independence_rules() {
         imports,
         [
             "use crate::exact::{Matrix, Q};",
-            "use crate::layer::{Decomposition, Kind, Layer, Mode, Split};"
+            "use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};"
         ]
     );
     // Matrices are only read through accessors, never combined with operators.
-    assert_eq!(code.matches("&Matrix").count(), 1, "only `target: &Matrix`");
+    assert_eq!(
+        code.matches("&Matrix").count(),
+        3,
+        "only `target: &Matrix` (check, check_padded, product_matches)"
+    );
 }

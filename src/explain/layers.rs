@@ -17,6 +17,13 @@ pub(super) fn layers_markdown(target: &Matrix, dec: &Decomposition) -> String {
 
 fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
     let k = dec.layers.len();
+    layer_list(w, dec);
+    check_and_figures(w, target, dec, k);
+}
+
+/// Section 4: every layer's scale and shift.
+pub(super) fn layer_list(w: &mut Writer, dec: &Decomposition) {
+    let k = dec.layers.len();
     w.line("## 4. Layers\n");
     w.line(&format!(
         "{k} layers, in the order they act (M1 first); the product is M{k} ... M1.\n"
@@ -39,6 +46,9 @@ fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
         ));
         w.push(&latex_matrix(shift, &l.shift));
     }
+}
+
+fn check_and_figures(w: &mut Writer, target: &Matrix, dec: &Decomposition, k: usize) {
     w.line("## 5. Product check\n");
     match check(target, dec) {
         Ok(r) => w.line(&format!(
@@ -64,9 +74,14 @@ fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
         target.max_bits(),
         f.float_error
     ));
+    condition_table(w, dec, &f.conditions);
+}
+
+/// The figures table (one row per layer).
+pub(super) fn condition_table(w: &mut Writer, dec: &Decomposition, conditions: &[f64]) {
     w.line("| layer | kind | largest entry (bits) | condition number (float64, 2-norm) |");
     w.line("|---|---|---|---|");
-    for (i, (l, c)) in dec.layers.iter().zip(&f.conditions).enumerate() {
+    for (i, (l, c)) in dec.layers.iter().zip(conditions).enumerate() {
         w.line(&format!(
             "| M{} | {} | {} | {c:.3e} |",
             i + 1,

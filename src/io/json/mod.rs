@@ -7,8 +7,8 @@
 mod read;
 mod write;
 
-pub use read::{decomposition_from_json, read_decomposition};
-pub use write::decomposition_to_json;
+pub use read::{decomposition_from_json, padded_from_json, read_decomposition};
+pub use write::{decomposition_to_json, padded_to_json};
 
 use super::matrix::describe_path;
 use crate::exact::NumberError;

@@ -4,8 +4,9 @@
 use super::{Entry, JsonError};
 use crate::exact::{Matrix, Q, parse_q};
 use crate::io::matrix::read_text;
-use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
+use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};
 use num_bigint::BigInt;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use std::path::Path;
 
@@ -75,7 +76,71 @@ fn get_size(field: &str, value: Option<&Value>) -> Result<usize, JsonError> {
 /// assert!(err.to_string().starts_with("layer 0 (layers[0]): shift has 1 row, expected 2"));
 /// ```
 pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    let root = parse_root(text)?;
+    let obj = object_of(&root)?;
+    let pad = read_pad(text, obj)?;
+    if pad > 0 {
+        return Err(field_err(
+            "pad",
+            format!(
+                "is {pad}: this is a padded decomposition (the layers act on n + pad \
+                 coordinates and represent [[T], [0]] in their first columns, docs/padding.md); \
+                 read it with `padded_from_json` (`couplings check` reads the pad itself)"
+            ),
+        ));
+    }
+    read_body(obj)
+}
+
+/// Reads a padded decomposition in the JSON layer format: the layers as
+/// [`decomposition_from_json`] reads them (on `n = n_unpadded + pad`
+/// coordinates), the pad (`"pad"`, a non-negative integer smaller than `n`,
+/// given at most once; absent means 0) and the optional `"mask"` (distinct
+/// unpadded coordinates, as many as `split[0]`).
+///
+/// # Errors
+/// As [`decomposition_from_json`], and a [`JsonError::Field`] naming `pad` or
+/// `mask` when they are malformed (negative, not an integer, too large,
+/// repeated).
+///
+/// # Examples
+/// ```
+/// use couplings::io::{padded_from_json, JsonError};
+/// let json = r#"{"n": 2, "split": [1, 1], "pad": 1, "mode": "signed", "layers": []}"#;
+/// assert_eq!(padded_from_json(json).unwrap().pad, 1);
+/// for bad in ["-1", "2", "1.5", "\"1\"", "18446744073709551616"] {
+///     let text = json.replace("\"pad\": 1", &format!("\"pad\": {bad}"));
+///     let err = padded_from_json(&text).unwrap_err();
+///     assert!(matches!(&err, JsonError::Field { field, .. } if field == "pad"), "{bad}: {err}");
+/// }
+/// let twice = json.replace("\"pad\": 1", "\"pad\": 1, \"pad\": 0");
+/// assert!(padded_from_json(&twice).unwrap_err().to_string().contains("more than once"));
+/// ```
+pub fn padded_from_json(text: &str) -> Result<PaddedDecomposition, JsonError> {
+    let root = parse_root(text)?;
+    let obj = object_of(&root)?;
+    let pad = read_pad(text, obj)?;
+    let decomposition = read_body(obj)?;
+    let total = decomposition.split.n();
+    if pad >= total {
+        return Err(field_err(
+            "pad",
+            format!(
+                "is {pad}, but the layers act on n = {total} coordinates; the pad must leave at \
+                 least one unpadded coordinate (pad < n)"
+            ),
+        ));
+    }
+    let mask = read_mask(obj, total - pad, decomposition.split.first)?;
+    Ok(PaddedDecomposition {
+        pad,
+        mask,
+        decomposition,
+    })
+}
+
+fn parse_root(text: &str) -> Result<Value, JsonError> {
+    serde_json::from_str(text).map_err(|e| {
         let full = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         JsonError::Syntax {
@@ -83,16 +148,125 @@ pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
             column: e.column(),
             message: full.strip_suffix(&suffix).unwrap_or(&full).to_string(),
         }
-    })?;
-    let obj = root.as_object().ok_or_else(|| {
+    })
+}
+
+fn object_of(root: &Value) -> Result<&serde_json::Map<String, Value>, JsonError> {
+    root.as_object().ok_or_else(|| {
         field_err(
             "(document)",
             format!(
                 "must be a JSON object with keys n, split, mode and layers, found {}",
-                describe(&root)
+                describe(root)
             ),
         )
+    })
+}
+
+/// The top-level keys in document order, repeats included (a JSON object
+/// parsed into a map keeps only the last of repeated keys).
+struct TopKeys(Vec<String>);
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TopKeys, D::Error> {
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = TopKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(TopKeys(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+/// The `pad` field: absent is 0; a non-negative JSON integer given once.
+fn read_pad(text: &str, obj: &serde_json::Map<String, Value>) -> Result<usize, JsonError> {
+    let Some(value) = obj.get("pad") else {
+        return Ok(0);
+    };
+    let keys = serde_json::from_str::<TopKeys>(text)
+        .map(|k| k.0)
+        .unwrap_or_default();
+    if keys.iter().filter(|k| *k == "pad").count() > 1 {
+        return Err(field_err(
+            "pad",
+            "appears more than once; give the number of padded coordinates once",
+        ));
+    }
+    value
+        .as_u64()
+        .and_then(|v| usize::try_from(v).ok())
+        .ok_or_else(|| {
+            field_err(
+                "pad",
+                format!(
+                    "must be a non-negative integer (the number of padded coordinates), found {}",
+                    describe(value)
+                ),
+            )
+        })
+}
+
+/// The optional `mask` of a padded document: distinct coordinates below `n`
+/// (the unpadded dimension), as many as the first part.
+fn read_mask(
+    obj: &serde_json::Map<String, Value>,
+    n: usize,
+    first: usize,
+) -> Result<Option<Vec<usize>>, JsonError> {
+    let Some(value) = obj.get("mask") else {
+        return Ok(None);
+    };
+    let bad = |m: String| field_err("mask", m);
+    let items = value.as_array().ok_or_else(|| {
+        bad(format!(
+            "must be an array of coordinate indices, found {}",
+            describe(value)
+        ))
     })?;
+    let mut coords = Vec::with_capacity(items.len());
+    for item in items {
+        let c = item
+            .as_u64()
+            .and_then(|c| usize::try_from(c).ok())
+            .ok_or_else(|| {
+                bad(format!(
+                    "entry {} is not a coordinate index",
+                    describe(item)
+                ))
+            })?;
+        if c >= n {
+            return Err(bad(format!(
+                "coordinate {c} is not one of the {n} unpadded coordinates (the padded ones always \
+                 stay last)"
+            )));
+        }
+        if coords.contains(&c) {
+            return Err(bad(format!("coordinate {c} is listed twice")));
+        }
+        coords.push(c);
+    }
+    if coords.len() != first {
+        return Err(bad(format!(
+            "lists {} coordinates but split[0] is {first}; they must agree",
+            coords.len()
+        )));
+    }
+    coords.sort_unstable();
+    Ok(Some(coords))
+}
+
+/// The layers of a document (`n`, `split`, `mode`, `layers`).
+fn read_body(obj: &serde_json::Map<String, Value>) -> Result<Decomposition, JsonError> {
     let n = get_size("n", obj.get("n"))?;
     let split_value = obj
         .get("split")

@@ -1,0 +1,607 @@
+//! Minimal depth of padded decompositions (`docs/padding.md`): for a pad `K`
+//! and each split `(p | n + K - p)`, whether `[[T], [0]]` is the first `n`
+//! columns of a product of 0, 1, 2 or 3 layers, decided by
+//! [`crate::construct::pad::decide`] (Lemma 3 and Theorem 4), every layer list
+//! verified exactly and every failure re-checked by [`recheck_failure`], which
+//! does not call the decision. Over all splits this gives the exact padded
+//! depth when it is at most 3 (for `K >= n` always: 0 if `T = I`, 1 if `T` is
+//! diagonal, else 3), and otherwise certified lower bounds per split, with the
+//! best upper bound of `decompose --pad`.
+//!
+//! # Examples
+//! ```
+//! use couplings::depth::pad::{padded_depth, Depth};
+//! use couplings::{Mode, exact::Matrix};
+//! let t = Matrix::from_i64(&[&[0, 1], &[1, 0]]);
+//! let report = padded_depth(&t, 2, Mode::Signed, None).unwrap();
+//! assert_eq!(report.depth(), Depth::Exact(3));
+//! ```
+
+use super::recheck::check_contradiction;
+use crate::construct::DecomposeError;
+use crate::construct::pad::decide::{SplitResult, decide_split};
+use crate::construct::pad::witness::{
+    Derived, EntryWitness, LulCertificate, PadContradiction, PadFailure, RankWitness, Requirement,
+    RootReason, Shape, blocks_at, evaluate_facts, propagate, swap_parts,
+};
+use crate::construct::pad::{MAX_PAD_FACTOR, decompose_padded};
+use crate::construct::{Options, Strategy};
+use crate::exact::{Matrix, Q, fmt_q, is_small_prime, qi};
+use crate::layer::{Decomposition, Mode, PaddedDecomposition, Split};
+use num_traits::{Signed, Zero};
+
+/// Largest `n + K` for which every split is decided when no split is given.
+pub const ALL_SPLITS_MAX_N: usize = 64;
+
+/// The padded depth over the splits decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// The exact minimal depth (at most 3).
+    Exact(usize),
+    /// At least this many layers on every split decided.
+    AtLeast(usize),
+}
+
+/// The decision for every split asked for, and the best upper bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaddedDepthReport {
+    /// The pad `K`.
+    pub pad: usize,
+    /// Signed or positive.
+    pub mode: Mode,
+    /// One answer per split (verified and re-checked).
+    pub splits: Vec<(Split, SplitResult)>,
+    /// `decompose --pad` with the shallow strategy (an upper bound), when the
+    /// depth is not decided to be at most 3.
+    pub upper: Option<PaddedDecomposition>,
+}
+
+impl PaddedDepthReport {
+    /// The exact depth when some split reaches the minimum of the lower
+    /// bounds, else the smallest lower bound.
+    pub fn depth(&self) -> Depth {
+        let mut best: Option<usize> = None;
+        let mut lower = usize::MAX;
+        for (_, r) in &self.splits {
+            match r {
+                SplitResult::Found { shape, .. } => {
+                    best = Some(best.map_or(shape.layers(), |b| b.min(shape.layers())));
+                    lower = lower.min(shape.layers());
+                }
+                SplitResult::AtLeastFour { .. } => lower = lower.min(4),
+                SplitResult::Undecided { shape, .. } => lower = lower.min(shape.layers()),
+            }
+        }
+        match best {
+            Some(b) if b <= lower => Depth::Exact(b),
+            _ => Depth::AtLeast(lower.min(4)),
+        }
+    }
+
+    /// The report as text: one line per split, the conclusion, the upper bound.
+    pub fn to_text(&self, n: usize) -> String {
+        let mut out = format!(
+            "padded depth: n = {n}, pad K = {}, {} mode (docs/padding.md; splits of n + K = {})\n",
+            self.pad,
+            self.mode.name(),
+            n + self.pad
+        );
+        for (split, r) in &self.splits {
+            let line = match r {
+                SplitResult::Found { shape, shorter, .. } => format!(
+                    "{} {} (shape {}; shorter shapes refuted and re-checked: {})",
+                    shape.layers(),
+                    if shape.layers() == 1 {
+                        "layer"
+                    } else {
+                        "layers"
+                    },
+                    shape.name(),
+                    names(shorter.iter().map(|(s, _)| *s))
+                ),
+                SplitResult::AtLeastFour { failures } => format!(
+                    "at least 4 (re-checked certificates for {})",
+                    names(failures.iter().map(|(s, _)| *s))
+                ),
+                SplitResult::Undecided { shape, reason, .. } => format!(
+                    "at least {} (shape {} undecided: {reason})",
+                    shape.layers(),
+                    shape.name()
+                ),
+            };
+            out += &format!("split ({}, {}): {line}\n", split.first, split.second);
+        }
+        match self.depth() {
+            Depth::Exact(d) => {
+                out += &format!(
+                    "exact padded depth: {d} (over the {} split{} decided)\n",
+                    self.splits.len(),
+                    if self.splits.len() == 1 { "" } else { "s" }
+                );
+            }
+            Depth::AtLeast(d) => {
+                out += &format!("padded depth: at least {d} on every split decided\n");
+            }
+        }
+        if let Some(u) = &self.upper {
+            out += &format!(
+                "upper bound: {} layers (decompose --pad {}, split ({}, {}))\n",
+                u.len(),
+                self.pad,
+                u.decomposition.split.first,
+                u.decomposition.split.second
+            );
+        }
+        out
+    }
+
+    /// The shortest verified chain found, as a padded decomposition.
+    pub fn best(&self) -> Option<PaddedDecomposition> {
+        self.splits
+            .iter()
+            .filter_map(|(split, r)| match r {
+                SplitResult::Found { chain, .. } => Some(PaddedDecomposition {
+                    pad: self.pad,
+                    mask: None,
+                    decomposition: Decomposition {
+                        split: *split,
+                        mode: self.mode,
+                        layers: chain.clone(),
+                    },
+                }),
+                _ => None,
+            })
+            .min_by_key(PaddedDecomposition::len)
+    }
+}
+
+fn names(shapes: impl Iterator<Item = Shape>) -> String {
+    let v: Vec<&str> = shapes.map(Shape::name).collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// Decides the padded depth of `t` with `pad` zero coordinates, for the split
+/// `(p | n + pad - p)` when `split` is `Some(p)`, else for every split (for
+/// `pad >= n`, where the split `(n | pad)` already gives 3 layers, the other
+/// splits are only tested for at most two layers).
+///
+/// # Errors
+/// `Empty`, `NotSquare`, `Singular`, `UnsupportedPadding` (pad 0 or above
+/// `4 n`, a split out of range, or more than 64 coordinates without a split).
+pub fn padded_depth(
+    t: &Matrix,
+    pad: usize,
+    mode: Mode,
+    split: Option<usize>,
+) -> Result<PaddedDepthReport, DecomposeError> {
+    if t.rows() == 0 || t.cols() == 0 {
+        return Err(DecomposeError::Empty);
+    }
+    if !t.is_square() {
+        return Err(DecomposeError::NotSquare {
+            rows: t.rows(),
+            cols: t.cols(),
+        });
+    }
+    let n = t.rows();
+    let unsupported = |reason: String| DecomposeError::UnsupportedPadding { pad, n, reason };
+    if pad == 0 || pad > n.saturating_mul(MAX_PAD_FACTOR) {
+        return Err(unsupported(format!(
+            "the padded depth needs 1 <= pad <= {MAX_PAD_FACTOR} n (`couplings depth` without \
+             --pad decides the unpadded depth)"
+        )));
+    }
+    let total = n + pad;
+    let s = t
+        .inverse()
+        .map_err(|e| DecomposeError::Singular { kernel: e.kernel })?;
+    let ps: Vec<usize> = match split {
+        Some(p) if p == 0 || p >= total => {
+            return Err(unsupported(format!(
+                "the split ({p}, {}) needs two non-empty parts of n + pad = {total}",
+                total.saturating_sub(p)
+            )));
+        }
+        Some(p) => vec![p],
+        None if total > ALL_SPLITS_MAX_N && pad < n => {
+            return Err(unsupported(format!(
+                "deciding every split is limited to n + pad <= {ALL_SPLITS_MAX_N}; give one \
+                 with --split P"
+            )));
+        }
+        None => (1..total).collect(),
+    };
+    let mut splits = Vec::with_capacity(ps.len());
+    for p in ps {
+        let sp = Split::new(p, total - p);
+        let result = if split.is_none() && pad >= n && p != n {
+            short_only(t, &s, pad, p, mode)
+        } else {
+            decide_split(t, &s, pad, p, mode)
+        };
+        splits.push((sp, verified(t, pad, p, mode, result)));
+    }
+    let mut report = PaddedDepthReport {
+        pad,
+        mode,
+        splits,
+        upper: None,
+    };
+    if !matches!(report.depth(), Depth::Exact(_)) {
+        let options = Options {
+            mode,
+            strategy: Strategy::Shallow,
+            ..Options::default()
+        };
+        report.upper = decompose_padded(t, pad, &options).ok();
+    }
+    Ok(report)
+}
+
+/// For `pad >= n` and a split other than `(n | pad)`: only the shapes of at
+/// most two layers matter (three layers exist on `(n | pad)`), so a three-layer
+/// answer is reported as "at least 3".
+fn short_only(t: &Matrix, s: &Matrix, pad: usize, p: usize, mode: Mode) -> SplitResult {
+    match decide_split(t, s, pad, p, mode) {
+        SplitResult::Found {
+            shape,
+            chain,
+            shorter,
+        } if shape.layers() <= 2 => SplitResult::Found {
+            shape,
+            chain,
+            shorter,
+        },
+        SplitResult::Found { shape, shorter, .. } => SplitResult::Undecided {
+            shape,
+            reason: "not needed: three layers on the split (n | K)".into(),
+            failures: shorter,
+        },
+        other => other,
+    }
+}
+
+/// Verifies a decision: the chain exactly, every failure by the re-checker;
+/// a claim that does not verify becomes `Undecided` (never expected).
+fn verified(t: &Matrix, pad: usize, p: usize, mode: Mode, r: SplitResult) -> SplitResult {
+    let n = t.rows();
+    let split = Split::new(p, n + pad - p);
+    let recheck_all = |fs: &[(Shape, PadFailure)]| -> Result<(), String> {
+        for (shape, f) in fs {
+            recheck_failure(t, pad, p, mode, *shape, f).map_err(|e| {
+                format!(
+                    "internal: the {} witness did not re-check: {e}",
+                    shape.name()
+                )
+            })?;
+        }
+        Ok(())
+    };
+    match r {
+        SplitResult::Found {
+            shape,
+            chain,
+            shorter,
+        } => {
+            let padded = PaddedDecomposition {
+                pad,
+                mask: None,
+                decomposition: Decomposition {
+                    split,
+                    mode,
+                    layers: chain.clone(),
+                },
+            };
+            let mut want = Matrix::zeros(n + pad, n);
+            for i in 0..n {
+                for j in 0..n {
+                    want.set(i, j, t.get(i, j).clone());
+                }
+            }
+            let ok = chain.len() <= shape.layers()
+                && chain.iter().all(|l| l.validate(split, mode).is_ok())
+                && padded.first_columns() == want;
+            if !ok {
+                return SplitResult::Undecided {
+                    shape,
+                    reason: format!("internal: the {} chain did not verify", shape.name()),
+                    failures: shorter,
+                };
+            }
+            match recheck_all(&shorter) {
+                Ok(()) => SplitResult::Found {
+                    shape,
+                    chain,
+                    shorter,
+                },
+                Err(reason) => SplitResult::Undecided {
+                    shape,
+                    reason,
+                    failures: shorter,
+                },
+            }
+        }
+        SplitResult::AtLeastFour { failures } => match recheck_all(&failures) {
+            Ok(()) => SplitResult::AtLeastFour { failures },
+            Err(reason) => SplitResult::Undecided {
+                shape: Shape::Identity,
+                reason,
+                failures,
+            },
+        },
+        undecided => undecided,
+    }
+}
+
+/// Re-checks, from `t` alone, that `failure` proves `shape` impossible for the
+/// split `(p | n + pad - p)` in `mode`. Uses exact products, determinants and
+/// polynomial arithmetic only; every inverse and kernel vector is verified by
+/// multiplication.
+///
+/// # Errors
+/// Why the witness does not prove the claim.
+pub fn recheck_failure(
+    t: &Matrix,
+    pad: usize,
+    p: usize,
+    mode: Mode,
+    shape: Shape,
+    failure: &PadFailure,
+) -> Result<(), String> {
+    let n = t.rows();
+    if !t.is_square() || p == 0 || p >= n + pad {
+        return Err("the split does not fit the target".into());
+    }
+    let positive = mode == Mode::Positive;
+    match failure {
+        PadFailure::Entry(w) => recheck_entry(t, p, positive, shape, w),
+        PadFailure::DisjointMinor { rows, cols } => {
+            let q = n + pad - p;
+            if p < n || shape != Shape::Lul {
+                return Err("a disjoint minor refutes only L U L on a split p >= n".into());
+            }
+            let distinct = |v: &[usize]| (1..v.len()).all(|i| !v[..i].contains(&v[i]));
+            if rows.len() != q + 1
+                || cols.len() != q + 1
+                || rows.iter().chain(cols).any(|&i| i >= n)
+                || rows.iter().any(|r| cols.contains(r))
+                || !distinct(rows)
+                || !distinct(cols)
+            {
+                return Err("the minor is not (q+1) x (q+1) with disjoint rows and columns".into());
+            }
+            if t.permuted(rows, cols).det().is_zero() {
+                return Err("the minor is zero".into());
+            }
+            Ok(())
+        }
+        PadFailure::Lul(cert) => {
+            if p >= n || !matches!(shape, Shape::Ulu | Shape::Lul) {
+                return Err(
+                    "an L U L certificate refutes only U L U or L U L on a split p < n".into(),
+                );
+            }
+            // U L U is the unpadded L U L of the swapped parts (K = 0).
+            let (m, cut, k) = if shape == Shape::Ulu {
+                (swap_parts(t, p), n - p, 0)
+            } else {
+                (t.clone(), p, pad)
+            };
+            recheck_lul(&m, cut, k, positive, cert)
+        }
+    }
+}
+
+/// Whether the requirement on the block entry is a necessary condition of the
+/// shape (blocks of the split `(p | n - p)`; for `p >= n` the whole `T`).
+fn recheck_entry(
+    t: &Matrix,
+    p: usize,
+    positive: bool,
+    shape: Shape,
+    w: &EntryWitness,
+) -> Result<(), String> {
+    use Requirement::*;
+    let n = t.rows();
+    let diag = w.row == w.col;
+    let nz = if positive { Positive } else { Nonzero };
+    let ok = if p >= n {
+        w.matrix == Derived::Whole
+            && match shape {
+                Shape::Identity | Shape::Lower => w.requirement == if diag { One } else { Zero },
+                Shape::Upper | Shape::UpperLower | Shape::LowerUpper | Shape::Ulu => {
+                    w.requirement == if diag { nz } else { Zero }
+                }
+                Shape::Lul => false,
+            }
+    } else {
+        match (shape.base(), w.matrix) {
+            (Shape::Identity, Derived::Whole) => w.requirement == if diag { One } else { Zero },
+            (Shape::Upper, Derived::T21) => w.requirement == Zero,
+            (Shape::Upper, Derived::T22) => w.requirement == if diag { One } else { Zero },
+            (Shape::Upper, Derived::T11) | (Shape::UpperLower, Derived::T22 | Derived::Schur) => {
+                w.requirement == if diag { nz } else { Zero }
+            }
+            _ => false,
+        }
+    };
+    if !ok {
+        return Err(format!(
+            "{:?} of {:?} at ({}, {}) is not a necessary condition of {}",
+            w.requirement,
+            w.matrix,
+            w.row,
+            w.col,
+            shape.name()
+        ));
+    }
+    let (m, cut) = if p < n && shape.swapped() {
+        (swap_parts(t, p), n - p)
+    } else {
+        (t.clone(), p.min(n))
+    };
+    let block = if w.matrix == Derived::Whole {
+        t.clone()
+    } else {
+        let (t11, t12, t21, t22) = blocks_at(&m, cut);
+        match w.matrix {
+            Derived::T11 => t11,
+            Derived::T12 => t12,
+            Derived::T21 => t21,
+            Derived::T22 => t22,
+            Derived::Schur => {
+                if !t22.is_diagonal() || t22.diagonal().iter().any(num_traits::Zero::is_zero) {
+                    return Err("the Schur witness needs T22 diagonal and invertible".into());
+                }
+                let inv: Vec<Q> = t22.diagonal().iter().map(Q::recip).collect();
+                &t11 - &(&t12.scale_cols(&inv) * &t21)
+            }
+            Derived::Whole => unreachable!("handled above"),
+        }
+    };
+    if w.row >= block.rows() || w.col >= block.cols() {
+        return Err("entry out of range".into());
+    }
+    let v = block.get(w.row, w.col);
+    if *v != w.value {
+        return Err(format!(
+            "the entry is {}, not {}",
+            fmt_q(v),
+            fmt_q(&w.value)
+        ));
+    }
+    if !w.requirement.violated_by(v) {
+        return Err("the entry satisfies the requirement".into());
+    }
+    Ok(())
+}
+
+/// Re-checks a padded `L U L` certificate for `m` cut at `p` with `k` padded
+/// coordinates.
+fn recheck_lul(
+    m: &Matrix,
+    p: usize,
+    k: usize,
+    positive: bool,
+    cert: &LulCertificate,
+) -> Result<(), String> {
+    let n = m.rows();
+    let a = n - p;
+    let s = &cert.inverse;
+    if s.rows() != n || s.cols() != n || !(m * s).is_identity() {
+        return Err("the certificate's inverse is not T^-1".into());
+    }
+    let eqs = evaluate_facts(m, s, p, &cert.facts)?;
+    match &cert.contradiction {
+        PadContradiction::Monomial(c) => check_contradiction(&eqs, c, positive),
+        PadContradiction::Rank(w) => recheck_rank(m, p, a, k, positive, &eqs, w),
+    }
+}
+
+fn recheck_rank(
+    m: &Matrix,
+    p: usize,
+    a: usize,
+    k: usize,
+    positive: bool,
+    eqs: &[crate::construct::pad::witness::MonoEq],
+    w: &RankWitness,
+) -> Result<(), String> {
+    let (t11, t12, _, _) = blocks_at(m, p);
+    if w.c.cols() != p || !(&w.c * &t12).is_zero() {
+        return Err("C T12 != 0".into());
+    }
+    let (e_vals, w_vals) = propagate(eqs, p, a, w.root);
+    let mut e = Vec::with_capacity(p);
+    for (i, v) in e_vals.iter().enumerate() {
+        match v {
+            Some(v) if v.exp == 0 || v.exp == 1 => e.push(v.clone()),
+            _ => return Err(format!("E_{i} is not determined by the facts")),
+        }
+    }
+    let size = w.rows.len();
+    let in_range = |v: &[usize], bound: usize| {
+        v.iter().all(|&i| i < bound) && (1..v.len()).all(|i| !v[..i].contains(&v[i]))
+    };
+    if size <= k || w.cols.len() != size || !in_range(&w.rows, w.c.rows()) || !in_range(&w.cols, p)
+    {
+        return Err("the minor is not of size > K within C (T11 - E)".into());
+    }
+    let pencil = |x: &Q| {
+        let d: Vec<Q> = e.iter().map(|v| v.at(x)).collect();
+        &w.c * &(&t11 - &Matrix::from_diagonal(&d))
+    };
+    let minor_at = |x: &Q, rows: &[usize], cols: &[usize]| pencil(x).permuted(rows, cols).det();
+    let Some(_) = w.root else {
+        // Every E_i pinned: the minor itself is nonzero.
+        if minor_at(&qi(1), &w.rows, &w.cols).is_zero() {
+            return Err("the minor vanishes".into());
+        }
+        return Ok(());
+    };
+    if w.poly.degree().is_some_and(|d| d > size) {
+        return Err("the polynomial's degree exceeds the minor's size".into());
+    }
+    for i in 0..=size {
+        let x = qi(i as i64);
+        if minor_at(&x, &w.rows, &w.cols) != w.poly.eval(&x) {
+            return Err(format!("the polynomial differs from the minor at mu = {i}"));
+        }
+    }
+    let mut h = w.poly.clone();
+    for r in &w.roots {
+        for _ in 0..r.multiplicity {
+            let (quotient, rest) = h.div_linear(&r.value);
+            if !rest.is_zero() {
+                return Err(format!(
+                    "{} is not a root of that multiplicity",
+                    fmt_q(&r.value)
+                ));
+            }
+            h = quotient;
+        }
+        let admissible = !r.value.is_zero()
+            && (!positive
+                || e_vals
+                    .iter()
+                    .chain(&w_vals)
+                    .flatten()
+                    .all(|v| v.exp == 0 || v.at(&r.value).is_positive()));
+        match &r.reason {
+            RootReason::Inadmissible => {
+                if admissible {
+                    return Err(format!("the root {} is admissible", fmt_q(&r.value)));
+                }
+            }
+            RootReason::Minor { rows, cols } => {
+                if rows.len() != k + 1
+                    || cols.len() != k + 1
+                    || !in_range(rows, w.c.rows())
+                    || !in_range(cols, p)
+                    || minor_at(&r.value, rows, cols).is_zero()
+                {
+                    return Err(format!(
+                        "no nonzero (K+1)-minor at the root {}",
+                        fmt_q(&r.value)
+                    ));
+                }
+            }
+        }
+    }
+    if h.is_zero() {
+        return Err("the polynomial is zero".into());
+    }
+    if h.degree() != Some(0) {
+        if w.prime > 1_000_000 || !is_small_prime(w.prime) {
+            return Err("the modulus is not a small prime".into());
+        }
+        if h.roots_mod(w.prime) != Some(Vec::new()) {
+            return Err("the cofactor has a root modulo the prime (or the prime divides its leading coefficient)".into());
+        }
+    }
+    Ok(())
+}
