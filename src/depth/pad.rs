@@ -22,7 +22,8 @@ use crate::construct::DecomposeError;
 use crate::construct::pad::decide::{SplitResult, decide_split};
 use crate::construct::pad::witness::{
     Derived, EntryWitness, LulCertificate, PadContradiction, PadFailure, RankWitness, Requirement,
-    RootReason, Shape, blocks_at, evaluate_facts, propagate, swap_parts,
+    RootReason, Shape, blocks_at, evaluate_facts, minor_coefficients, minor_never_vanishes,
+    propagate, swap_parts,
 };
 use crate::construct::pad::{MAX_PAD_FACTOR, decompose_padded};
 use crate::construct::{Options, Strategy};
@@ -359,23 +360,28 @@ pub fn recheck_failure(
     let positive = mode == Mode::Positive;
     match failure {
         PadFailure::Entry(w) => recheck_entry(t, p, positive, shape, w),
-        PadFailure::DisjointMinor { rows, cols } => {
+        PadFailure::Minor { rows, cols } => {
             let q = n + pad - p;
             if p < n || shape != Shape::Lul {
-                return Err("a disjoint minor refutes only L U L on a split p >= n".into());
+                return Err("a minor of T - E refutes only L U L on a split p >= n".into());
             }
             let distinct = |v: &[usize]| (1..v.len()).all(|i| !v[..i].contains(&v[i]));
             if rows.len() != q + 1
                 || cols.len() != q + 1
                 || rows.iter().chain(cols).any(|&i| i >= n)
-                || rows.iter().any(|r| cols.contains(r))
                 || !distinct(rows)
                 || !distinct(cols)
             {
-                return Err("the minor is not (q+1) x (q+1) with disjoint rows and columns".into());
+                return Err("the minor is not (q+1) x (q+1) within T".into());
             }
-            if t.permuted(rows, cols).det().is_zero() {
-                return Err("the minor is zero".into());
+            let Some((_, coefficients)) = minor_coefficients(t, rows, cols) else {
+                return Err("the minor has more than 12 diagonal entries".into());
+            };
+            if !minor_never_vanishes(&coefficients, positive) {
+                return Err(format!(
+                    "the minor, a polynomial in E, may vanish for an admissible E ({} mode)",
+                    mode.name()
+                ));
             }
             Ok(())
         }

@@ -70,13 +70,20 @@ pub fn best(t: &Matrix, t_inv: &Matrix, pad: usize, options: &Options) -> Vec<Ca
 /// entries; positive ones in positive mode), if a few tries find one.
 pub fn singular_shift(t: &Matrix, mode: Mode, rng: &mut Rng) -> Option<Vec<Q>> {
     let n = t.rows();
-    for attempt in 0..6 {
+    for attempt in 0..16 {
         let rest: Vec<Q> = (1..n)
             .map(|_| {
                 if attempt == 0 {
                     return Q::one();
                 }
-                let v = Q::new(rng.range(1, 5).into(), rng.range(1, 3).into());
+                // Magnitudes from 1/256 to 256, so narrow windows are found too.
+                let shift = rng.range(-8, 8);
+                let base = Q::new(rng.range(1, 5).into(), rng.range(1, 3).into());
+                let v = if shift >= 0 {
+                    base * Q::from_integer(num_bigint::BigInt::from(1u32) << shift as usize)
+                } else {
+                    base / Q::from_integer(num_bigint::BigInt::from(1u32) << (-shift) as usize)
+                };
                 if mode == Mode::Signed && rng.range(0, 1) == 0 {
                     -v
                 } else {

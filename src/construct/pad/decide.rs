@@ -8,8 +8,9 @@
 //!   `L U L` is Theorem 4 ([`super::lul`]);
 //! * split `p >= n` (`x` inside part 1): every shape but `L U L` gives exactly
 //!   the diagonal `T`; `L U L` exists iff `rank(T - E) <= N - p` for a
-//!   diagonal `E` (built by [`super::chunked`]; refuted by a nonzero minor of
-//!   `T` with disjoint row and column sets, which no diagonal reaches).
+//!   diagonal `E` (built by [`super::chunked`]; refuted by a minor of `T - E`
+//!   of size `N - p + 1` that vanishes for no admissible `E`, for example one
+//!   with disjoint row and column sets, which no diagonal reaches).
 //!
 //! Every answer carries layers or a [`PadFailure`]; `crate::depth::pad`
 //! verifies both.
@@ -17,7 +18,8 @@
 use super::chunked::{self, singular_shift};
 use super::lul::{self, LulOutcome, ulu_from_swapped};
 use super::witness::{
-    Derived, EntryWitness, PadFailure, Requirement, Shape, blocks_at, swap_parts,
+    Derived, EntryWitness, PadFailure, Requirement, Shape, blocks_at, minor_coefficients,
+    minor_never_vanishes, swap_parts,
 };
 use super::{Candidate, pad_cols, pad_rows};
 use crate::construct::Construction;
@@ -351,8 +353,8 @@ fn at_least_n(t: &Matrix, s: &Matrix, pad: usize, p: usize, mode: Mode, shape: S
                     return Attempt::Found(embed_part1(&c.chain, extra));
                 }
             }
-            match disjoint_minor(t, q + 1, &mut rng) {
-                Some((rows, cols)) => Attempt::Failed(PadFailure::DisjointMinor { rows, cols }),
+            match never_vanishing_minor(t, q + 1, mode, &mut rng) {
+                Some((rows, cols)) => Attempt::Failed(PadFailure::Minor { rows, cols }),
                 None => Attempt::Undecided(format!(
                     "whether rank(T - E) <= {q} for a diagonal E (a diagonal-plus-low-rank \
                      question; no certificate found)"
@@ -362,25 +364,64 @@ fn at_least_n(t: &Matrix, s: &Matrix, pad: usize, p: usize, mode: Mode, shape: S
     }
 }
 
-/// A nonzero `size x size` minor of `t` with disjoint rows and columns (needs
-/// `2 size <= n`): the first rows against the last columns, then seeded random
-/// choices.
-fn disjoint_minor(t: &Matrix, size: usize, rng: &mut Rng) -> Option<(Vec<usize>, Vec<usize>)> {
+/// A `size x size` minor of `T - E` that vanishes for no admissible `E`
+/// ([`minor_never_vanishes`]): every choice of rows and columns when there are
+/// at most 400 pairs, else the first rows against the last columns and seeded
+/// random choices.
+fn never_vanishing_minor(
+    t: &Matrix,
+    size: usize,
+    mode: Mode,
+    rng: &mut Rng,
+) -> Option<(Vec<usize>, Vec<usize>)> {
     let n = t.rows();
-    if 2 * size > n {
+    if size > n {
         return None;
     }
-    let mut rows: Vec<usize> = (0..size).collect();
-    let mut cols: Vec<usize> = (n - size..n).collect();
-    for _ in 0..24 {
-        if !lul::minor(t, &rows, &cols).is_zero() {
-            return Some((rows, cols));
+    let positive = mode == Mode::Positive;
+    let subsets = combinations(n, size, 20);
+    let pairs: Vec<(Vec<usize>, Vec<usize>)> = if subsets.len() <= 20 {
+        subsets
+            .iter()
+            .flat_map(|r| subsets.iter().map(move |c| (r.clone(), c.clone())))
+            .collect()
+    } else {
+        let mut v = Vec::new();
+        if 2 * size <= n {
+            v.push(((0..size).collect(), (n - size..n).collect()));
         }
-        let perm = rng.permutation(n);
-        rows = perm[..size].to_vec();
-        cols = perm[size..2 * size].to_vec();
-        rows.sort_unstable();
-        cols.sort_unstable();
+        for _ in 0..40 {
+            let pr = rng.permutation(n);
+            let pc = rng.permutation(n);
+            let mut r = pr[..size].to_vec();
+            let mut c = pc[..size].to_vec();
+            r.sort_unstable();
+            c.sort_unstable();
+            v.push((r, c));
+        }
+        v
+    };
+    pairs.into_iter().find(|(r, c)| {
+        minor_coefficients(t, r, c).is_some_and(|(_, coef)| minor_never_vanishes(&coef, positive))
+    })
+}
+
+/// The `size`-subsets of `0..n` in increasing order, or fewer than all when
+/// there are more than `limit` (then the caller samples).
+fn combinations(n: usize, size: usize, limit: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut cur: Vec<usize> = (0..size).collect();
+    loop {
+        out.push(cur.clone());
+        if out.len() > limit {
+            return out;
+        }
+        let Some(i) = (0..size).rev().find(|&i| cur[i] < n - size + i) else {
+            return out;
+        };
+        cur[i] += 1;
+        for j in i + 1..size {
+            cur[j] = cur[j - 1] + 1;
+        }
     }
-    None
 }

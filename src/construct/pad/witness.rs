@@ -141,15 +141,86 @@ pub enum PadFailure {
     /// The `L U L` system (or, for `U L U`, the unpadded system of the swapped
     /// parts with `K = 0`) has no solution.
     Lul(Box<LulCertificate>),
-    /// Split `p >= n`, `L U L`: a nonzero minor of `T` with disjoint row and
-    /// column sets of size `q + 1` (`q = N - p`), so `rank(T - E) > q` for every
-    /// diagonal `E`.
-    DisjointMinor {
+    /// Split `p >= n`, `L U L`: a `(q + 1)`-minor of `T - E` (`q = N - p`) that
+    /// vanishes for no admissible diagonal `E`, so `rank(T - E) > q`. The minor
+    /// is a multi-affine polynomial in the `E_i` with `i` in both `rows` and
+    /// `cols` (see [`minor_coefficients`]); in signed mode it must be a nonzero
+    /// constant (for disjoint rows and columns it is), in positive mode its
+    /// coefficients must have one sign and not all vanish.
+    Minor {
         /// Rows.
         rows: Vec<usize>,
-        /// Columns (disjoint from the rows).
+        /// Columns.
         cols: Vec<usize>,
     },
+}
+
+/// The coefficients of the minor `det (T - E)[rows, cols]` as a multi-affine
+/// polynomial in the `E_i` with `i` in both `rows` and `cols` (those indices
+/// are returned first): entry `s` is the coefficient of the product of the
+/// `E` whose bits are set in `s`. Computed from the values at the `2^m`
+/// points of `{0, 1}^m` (Moebius inversion); `None` when `m > 12`.
+///
+/// # Examples
+/// ```
+/// use couplings::construct::pad::witness::minor_coefficients;
+/// use couplings::exact::{Matrix, qi};
+/// // det(-I - E) on 2 x 2 is (1 + e0)(1 + e1).
+/// let t = Matrix::from_i64(&[&[-1, 0], &[0, -1]]);
+/// let (vars, c) = minor_coefficients(&t, &[0, 1], &[0, 1]).unwrap();
+/// assert_eq!((vars, c), (vec![0, 1], vec![qi(1), qi(1), qi(1), qi(1)]));
+/// ```
+pub fn minor_coefficients(
+    t: &Matrix,
+    rows: &[usize],
+    cols: &[usize],
+) -> Option<(Vec<usize>, Vec<Q>)> {
+    let vars: Vec<usize> = rows.iter().copied().filter(|r| cols.contains(r)).collect();
+    let m = vars.len();
+    if m > 12 {
+        return None;
+    }
+    let sub = t.permuted(rows, cols);
+    let mut values: Vec<Q> = (0..1usize << m)
+        .map(|bits| {
+            let mut s = sub.clone();
+            for (b, &v) in vars.iter().enumerate() {
+                if bits >> b & 1 == 1 {
+                    let (i, j) = (
+                        rows.iter().position(|&r| r == v).expect("in rows"),
+                        cols.iter().position(|&c| c == v).expect("in cols"),
+                    );
+                    s.set(i, j, s.get(i, j) - Q::one());
+                }
+            }
+            s.det()
+        })
+        .collect();
+    // Moebius inversion over subsets: values -> coefficients.
+    for b in 0..m {
+        for bits in 0..1usize << m {
+            if bits >> b & 1 == 1 {
+                let lower = values[bits ^ (1 << b)].clone();
+                values[bits] -= lower;
+            }
+        }
+    }
+    Some((vars, values))
+}
+
+/// Whether the minor's coefficients prove that it vanishes for no admissible
+/// `E`: a nonzero constant (signed), or one sign and not all zero (positive).
+pub fn minor_never_vanishes(coefficients: &[Q], positive: bool) -> bool {
+    if coefficients.iter().all(Zero::is_zero) {
+        return false;
+    }
+    if positive {
+        use num_traits::Signed;
+        coefficients.iter().all(|c| !c.is_negative())
+            || coefficients.iter().all(|c| !c.is_positive())
+    } else {
+        coefficients[1..].iter().all(Zero::is_zero)
+    }
 }
 
 /// The blocks `(T11, T12, T21, T22)` of `t` cut after `p` rows and columns.
