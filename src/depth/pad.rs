@@ -43,6 +43,18 @@ pub enum Depth {
     AtLeast(usize),
 }
 
+/// The decision for one split and one order of the unpadded coordinates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitAnswer {
+    /// The split of `n + K`.
+    pub split: Split,
+    /// The first-part coordinates when the unpadded coordinates are reordered
+    /// (a mask; `None` for the given order).
+    pub mask: Option<Vec<usize>>,
+    /// The answer (verified and re-checked) for `P T P^-1`.
+    pub result: SplitResult,
+}
+
 /// The decision for every split asked for, and the best upper bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaddedDepthReport {
@@ -50,36 +62,45 @@ pub struct PaddedDepthReport {
     pub pad: usize,
     /// Signed or positive.
     pub mode: Mode,
-    /// One answer per split (verified and re-checked).
-    pub splits: Vec<(Split, SplitResult)>,
+    /// One answer per split and coordinate order.
+    pub answers: Vec<SplitAnswer>,
     /// `decompose --pad` with the shallow strategy (an upper bound), when the
     /// depth is not decided to be at most 3.
     pub upper: Option<PaddedDecomposition>,
 }
 
+/// The lower and upper bound one answer gives.
+fn bounds(r: &SplitResult) -> (usize, Option<usize>) {
+    match r {
+        SplitResult::Found { shape, .. } => (shape.layers(), Some(shape.layers())),
+        SplitResult::AtLeastFour { .. } => (4, None),
+        SplitResult::Undecided { shape, .. } => (shape.layers(), None),
+    }
+}
+
 impl PaddedDepthReport {
-    /// The exact depth when some split reaches the minimum of the lower
+    /// The exact depth when some answer reaches the minimum of the lower
     /// bounds, else the smallest lower bound.
     pub fn depth(&self) -> Depth {
-        let mut best: Option<usize> = None;
-        let mut lower = usize::MAX;
-        for (_, r) in &self.splits {
-            match r {
-                SplitResult::Found { shape, .. } => {
-                    best = Some(best.map_or(shape.layers(), |b| b.min(shape.layers())));
-                    lower = lower.min(shape.layers());
-                }
-                SplitResult::AtLeastFour { .. } => lower = lower.min(4),
-                SplitResult::Undecided { shape, .. } => lower = lower.min(shape.layers()),
-            }
-        }
+        let best = self
+            .answers
+            .iter()
+            .filter_map(|a| bounds(&a.result).1)
+            .min();
+        let lower = self
+            .answers
+            .iter()
+            .map(|a| bounds(&a.result).0)
+            .min()
+            .unwrap_or(4);
         match best {
             Some(b) if b <= lower => Depth::Exact(b),
             _ => Depth::AtLeast(lower.min(4)),
         }
     }
 
-    /// The report as text: one line per split, the conclusion, the upper bound.
+    /// The report as text: one line per split (the best coordinate order),
+    /// the conclusion, the upper bound.
     pub fn to_text(&self, n: usize) -> String {
         let mut out = format!(
             "padded depth: n = {n}, pad K = {}, {} mode (docs/padding.md; splits of n + K = {})\n",
@@ -87,50 +108,66 @@ impl PaddedDepthReport {
             self.mode.name(),
             n + self.pad
         );
-        for (split, r) in &self.splits {
-            let line = match r {
-                SplitResult::Found { shape, shorter, .. } => format!(
-                    "{} {} (shape {}; shorter shapes refuted and re-checked: {})",
-                    shape.layers(),
-                    if shape.layers() == 1 {
-                        "layer"
-                    } else {
-                        "layers"
-                    },
+        let mut splits: Vec<Split> = self.answers.iter().map(|a| a.split).collect();
+        splits.dedup();
+        for split in splits {
+            let group: Vec<&SplitAnswer> =
+                self.answers.iter().filter(|a| a.split == split).collect();
+            let orders = if group.len() == 1 {
+                String::new()
+            } else {
+                format!(", over {} coordinate orders (masks)", group.len())
+            };
+            let found = group
+                .iter()
+                .filter_map(|a| match &a.result {
+                    SplitResult::Found { shape, .. } => Some((shape.layers(), *shape, &a.mask)),
+                    _ => None,
+                })
+                .min_by_key(|(l, _, _)| *l);
+            let lower = group.iter().map(|a| bounds(&a.result).0).min().unwrap_or(4);
+            let line = match found {
+                Some((layers, shape, mask)) => format!(
+                    "{layers} {} (shape {}{}; every shorter shape refuted and re-checked{orders})",
+                    if layers == 1 { "layer" } else { "layers" },
                     shape.name(),
-                    names(shorter.iter().map(|(s, _)| *s))
+                    mask.as_ref()
+                        .map_or_else(String::new, |m| format!(", mask {m:?}"))
                 ),
-                SplitResult::AtLeastFour { failures } => format!(
-                    "at least 4 (re-checked certificates for {})",
-                    names(failures.iter().map(|(s, _)| *s))
-                ),
-                SplitResult::Undecided { shape, reason, .. } => format!(
-                    "at least {} (shape {} undecided: {reason})",
-                    shape.layers(),
-                    shape.name()
-                ),
+                None if lower >= 4 => format!("at least 4 (re-checked certificates{orders})"),
+                None => {
+                    let reason = group
+                        .iter()
+                        .find_map(|a| match &a.result {
+                            SplitResult::Undecided { shape, reason, .. } => {
+                                Some(format!("shape {} undecided: {reason}", shape.name()))
+                            }
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    format!("at least {lower} ({reason}{orders})")
+                }
             };
             out += &format!("split ({}, {}): {line}\n", split.first, split.second);
         }
         match self.depth() {
             Depth::Exact(d) => {
-                out += &format!(
-                    "exact padded depth: {d} (over the {} split{} decided)\n",
-                    self.splits.len(),
-                    if self.splits.len() == 1 { "" } else { "s" }
-                );
+                out += &format!("exact padded depth: {d} (over every split and order decided)\n");
             }
             Depth::AtLeast(d) => {
-                out += &format!("padded depth: at least {d} on every split decided\n");
+                out += &format!("padded depth: at least {d} on every split and order decided\n");
             }
         }
         if let Some(u) = &self.upper {
             out += &format!(
-                "upper bound: {} layers (decompose --pad {}, split ({}, {}))\n",
+                "upper bound: {} layers (decompose --pad {}, split ({}, {}){})\n",
                 u.len(),
                 self.pad,
                 u.decomposition.split.first,
-                u.decomposition.split.second
+                u.decomposition.split.second,
+                u.mask
+                    .as_ref()
+                    .map_or_else(String::new, |m| format!(", mask {m:?}"))
             );
         }
         out
@@ -138,14 +175,14 @@ impl PaddedDepthReport {
 
     /// The shortest verified chain found, as a padded decomposition.
     pub fn best(&self) -> Option<PaddedDecomposition> {
-        self.splits
+        self.answers
             .iter()
-            .filter_map(|(split, r)| match r {
+            .filter_map(|a| match &a.result {
                 SplitResult::Found { chain, .. } => Some(PaddedDecomposition {
                     pad: self.pad,
-                    mask: None,
+                    mask: a.mask.clone(),
                     decomposition: Decomposition {
-                        split: *split,
+                        split: a.split,
                         mode: self.mode,
                         layers: chain.clone(),
                     },
@@ -156,19 +193,55 @@ impl PaddedDepthReport {
     }
 }
 
-fn names(shapes: impl Iterator<Item = Shape>) -> String {
-    let v: Vec<&str> = shapes.map(Shape::name).collect();
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
+/// Largest number of coordinate orders (masks) tried per split: every choice of
+/// the first-part coordinates when there are at most this many.
+pub const MAX_MASKS: usize = 70;
+
+/// The first-part coordinate sets for the split `(p | n + K - p)`, `p < n`:
+/// every `p`-subset of `0..n` when there are at most [`MAX_MASKS`], else only
+/// `0..p`. `None` stands for `0..p` (no reordering).
+fn masks(n: usize, p: usize) -> Vec<Option<Vec<usize>>> {
+    let mut out = vec![None];
+    if p >= n {
+        return out;
+    }
+    let mut count = 1usize;
+    for i in 0..p {
+        count = count * (n - i) / (i + 1);
+    }
+    if count > MAX_MASKS {
+        return out;
+    }
+    let mut cur: Vec<usize> = (0..p).collect();
+    loop {
+        let Some(i) = (0..p).rev().find(|&i| cur[i] < n - p + i) else {
+            return out;
+        };
+        cur[i] += 1;
+        for j in i + 1..p {
+            cur[j] = cur[j - 1] + 1;
+        }
+        out.push(Some(cur.clone()));
+    }
+}
+
+/// The order of the unpadded coordinates for a mask.
+fn order_of(n: usize, mask: &Option<Vec<usize>>) -> Vec<usize> {
+    match mask {
+        None => (0..n).collect(),
+        Some(m) => {
+            let mut o = m.clone();
+            o.extend((0..n).filter(|c| !m.contains(c)));
+            o
+        }
     }
 }
 
 /// Decides the padded depth of `t` with `pad` zero coordinates, for the split
-/// `(p | n + pad - p)` when `split` is `Some(p)`, else for every split (for
-/// `pad >= n`, where the split `(n | pad)` already gives 3 layers, the other
-/// splits are only tested for at most two layers).
+/// `(p | n + pad - p)` when `split` is `Some(p)`, else for every split, each
+/// with every order of the unpadded coordinates (mask) up to [`MAX_MASKS`] per
+/// split (for `pad >= n`, where the split `(n | pad)` already gives 3 layers,
+/// the other splits are only tested for at most two layers).
 ///
 /// # Errors
 /// `Empty`, `NotSquare`, `Singular`, `UnsupportedPadding` (pad 0 or above
@@ -216,20 +289,32 @@ pub fn padded_depth(
         }
         None => (1..total).collect(),
     };
-    let mut splits = Vec::with_capacity(ps.len());
+    let mut answers = Vec::new();
     for p in ps {
         let sp = Split::new(p, total - p);
-        let result = if split.is_none() && pad >= n && p != n {
-            short_only(t, &s, pad, p, mode)
-        } else {
-            decide_split(t, &s, pad, p, mode)
-        };
-        splits.push((sp, verified(t, pad, p, mode, result)));
+        for mask in masks(n, p) {
+            let order = order_of(n, &mask);
+            let (m, sm) = match &mask {
+                None => (t.clone(), s.clone()),
+                Some(_) => (t.permuted(&order, &order), s.permuted(&order, &order)),
+            };
+            let result = if split.is_none() && pad >= n && p != n {
+                short_only(&m, &sm, pad, p, mode)
+            } else {
+                decide_split(&m, &sm, pad, p, mode)
+            };
+            let result = verified(&m, pad, p, mode, result);
+            answers.push(SplitAnswer {
+                split: sp,
+                mask,
+                result,
+            });
+        }
     }
     let mut report = PaddedDepthReport {
         pad,
         mode,
-        splits,
+        answers,
         upper: None,
     };
     if !matches!(report.depth(), Depth::Exact(_)) {

@@ -70,6 +70,9 @@ pub fn best(t: &Matrix, t_inv: &Matrix, pad: usize, options: &Options) -> Vec<Ca
 /// entries; positive ones in positive mode), if a few tries find one.
 pub fn singular_shift(t: &Matrix, mode: Mode, rng: &mut Rng) -> Option<Vec<Q>> {
     let n = t.rows();
+    if n == 2 && mode == Mode::Positive {
+        return positive_shift_2x2(t);
+    }
     for attempt in 0..16 {
         let rest: Vec<Q> = (1..n)
             .map(|_| {
@@ -110,6 +113,56 @@ pub fn singular_shift(t: &Matrix, mode: Mode, rng: &mut Rng) -> Option<Vec<Q>> {
         return Some(e);
     }
     None
+}
+
+/// `n = 2`, positive mode, exactly: `(e1 - t11)(e2 - t22) = t12 t21` with
+/// `e1, e2 > 0`, or `None` when no such pair exists (then every coefficient of
+/// `det(T - E)` as a polynomial in `E` has one sign, which is the certificate
+/// the padded depth decision gives).
+fn positive_shift_2x2(t: &Matrix) -> Option<Vec<Q>> {
+    let (t11, t22) = (t.get(0, 0).clone(), t.get(1, 1).clone());
+    let c = t.get(0, 1) * t.get(1, 0);
+    let one = Q::one();
+    let zero = Q::zero();
+    let max = |a: Q, b: Q| if a > b { a } else { b };
+    // e1 = t11 + u, e2 = t22 + v with u v = c.
+    let from_u = |u: Q| {
+        let v = &c / &u;
+        vec![&t11 + &u, &t22 + v]
+    };
+    let from_v = |v: Q| {
+        let u = &c / &v;
+        vec![&t11 + u, &t22 + &v]
+    };
+    let e = if c.is_zero() {
+        if t11.is_positive() {
+            Some(vec![t11.clone(), one.clone()])
+        } else if t22.is_positive() {
+            Some(vec![one.clone(), t22.clone()])
+        } else {
+            None
+        }
+    } else if c.is_positive() {
+        let lo = max(zero.clone(), -t11.clone());
+        if !t22.is_negative() {
+            Some(from_u(&lo + &one))
+        } else if lo < &c / -t22.clone() {
+            Some(from_u(
+                (&lo + &c / -t22.clone()) / Q::from_integer(2.into()),
+            ))
+        } else {
+            None
+        }
+    } else if t22.is_positive() {
+        let u = max(max(&one - &t11, -c.clone() / &t22 + &one), one.clone());
+        Some(from_u(u))
+    } else if t11.is_positive() {
+        let v = max(max(&one - &t22, -c.clone() / &t11 + &one), one.clone());
+        Some(from_v(v))
+    } else {
+        None
+    };
+    e.filter(|e| e.iter().all(Q::is_positive))
 }
 
 /// The chunked chain for the diagonal `e` (`None` if the partial products stay

@@ -48,7 +48,7 @@ pub fn chain(
     let total = n + pad;
     let negative = options.mode == Mode::Positive && t.det().is_negative();
     // The size of the decomposed part: even, unless the odd completion is needed.
-    let used = if total % 2 == 0 || (pad == 1 && negative) {
+    let used = if total.is_multiple_of(2) || (pad == 1 && negative) {
         pad
     } else {
         pad - 1

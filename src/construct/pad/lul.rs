@@ -173,7 +173,8 @@ pub fn decide(t: &Matrix, s: &Matrix, p: usize, k: usize, mode: Mode) -> LulOutc
             let generic = probes.iter().map(|x| at(x).rank()).max().unwrap_or(0);
             if generic <= k {
                 // rank <= generic rank <= K everywhere: any admissible value.
-                let mu = if positive { Q::one() } else { Q::one() };
+                // 1 is a positive value, so it serves both modes.
+                let mu = Q::one();
                 return if admissible(&mu) {
                     finish(&mu)
                 } else {
@@ -235,9 +236,7 @@ pub fn decide(t: &Matrix, s: &Matrix, p: usize, k: usize, mode: Mode) -> LulOutc
 /// A small prime modulo which `h` has no root (and which does not divide its
 /// leading coefficient), among the primes below 2000.
 pub fn root_free_prime(h: &Poly) -> Option<u64> {
-    if h.degree().is_none() {
-        return None;
-    }
+    h.degree()?;
     (3u64..2000)
         .filter(|&m| is_small_prime(m))
         .find(|&m| h.roots_mod(m).is_some_and(|r| r.is_empty()))
@@ -581,10 +580,26 @@ mod tests {
 
     #[test]
     fn propagation_values_hold() {
-        let t = Matrix::from_i64(&[&[2, 1, 1, 0], &[1, 3, 1, 2], &[1, 1, 4, 1], &[0, 1, 1, 5]]);
+        let t = Matrix::from_i64(&[&[2, 1, 1, 1], &[1, 3, 1, 2], &[1, 1, 4, 1], &[1, 1, 1, 5]]);
         let s = t.inverse().unwrap();
         match decide(&t, &s, 3, 2, Mode::Signed) {
             LulOutcome::Found(chain) => assert_eq!(chain.len(), 3),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Regression: this test used `t[0][3] = 0` while `(T^-1)[0][3] != 0`,
+    /// which condition (a) (`S12[i, j] E_i w_j = -T12[i, j]` with nonzero
+    /// scales) refutes: the decision is right to say impossible, with that one
+    /// ratio as its certificate.
+    #[test]
+    fn zero_in_t12_against_nonzero_s12_is_impossible() {
+        let t = Matrix::from_i64(&[&[2, 1, 1, 0], &[1, 3, 1, 2], &[1, 1, 4, 1], &[0, 1, 1, 5]]);
+        let s = t.inverse().unwrap();
+        match decide(&t, &s, 3, 2, Mode::Signed) {
+            LulOutcome::Impossible(c) => {
+                assert_eq!(c.facts, vec![PadFact::Ratio { row: 0, col: 0 }]);
+            }
             other => panic!("{other:?}"),
         }
     }
