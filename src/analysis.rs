@@ -355,9 +355,11 @@ impl PadFamily {
 }
 
 /// One row of a depth-against-`K` table: the layers of `decompose --pad K` for
-/// `K = 1..=n`, and the unpadded layer count (`None`: no unpadded
-/// decomposition, `det < 0` in positive mode).
-pub fn pad_table_row(family: PadFamily, n: usize) -> (Vec<usize>, Option<usize>) {
+/// `K = 1..=n`, and the unpadded layer count (`Err` with the table's label
+/// when there is no unpadded decomposition: `"n/a (det<0)"` in positive mode
+/// with `det < 0`, `"n/a (unsupported)"` when the strategy refuses `T`, e.g.
+/// `balanced` for odd `n`).
+pub fn pad_table_row(family: PadFamily, n: usize) -> (Vec<usize>, Result<usize, &'static str>) {
     let (t, options) = family.sample(n);
     let cells = (1..=n)
         .map(|k| {
@@ -369,11 +371,18 @@ pub fn pad_table_row(family: PadFamily, n: usize) -> (Vec<usize>, Option<usize>)
         })
         .collect();
     let unpadded = if n < 2 {
-        Some(usize::from(!t.is_identity()))
+        Ok(usize::from(!t.is_identity()))
     } else {
         crate::construct::decompose_with(&t, &options)
-            .ok()
             .map(|d| d.len())
+            .map_err(|_| {
+                use num_traits::Signed;
+                if options.mode == crate::Mode::Positive && t.det().is_negative() {
+                    "n/a (det<0)"
+                } else {
+                    "n/a (unsupported)"
+                }
+            })
     };
     (cells, unpadded)
 }
@@ -394,20 +403,34 @@ pub fn pad_table(family: PadFamily, lo: usize, hi: usize) -> String {
     }
     out += "   | K=0 (unpadded)\n";
     for n in lo..=hi {
-        let (cells, unpadded) = pad_table_row(family, n);
-        out += &format!("{n:<3}");
-        for k in 1..=hi {
-            match cells.get(k - 1) {
-                Some(c) => out += &format!("{c:>4}"),
-                None => out += "    ",
-            }
-        }
-        out += &match unpadded {
-            Some(u) => format!("   | {u}\n"),
-            None => "   | n/a (det<0)\n".to_string(),
-        };
+        out += &pad_table_line(family, n, hi);
+        out += "\n";
     }
     out += "```\n";
+    out
+}
+
+/// One line of [`pad_table`]: row `n` of a table whose columns run to
+/// `K = width` (without the line break).
+///
+/// # Examples
+/// ```
+/// use couplings::analysis::{PadFamily, pad_table_line};
+/// assert_eq!(pad_table_line(PadFamily::RandomSigned, 2, 3), "2     3   3       | 2");
+/// ```
+pub fn pad_table_line(family: PadFamily, n: usize, width: usize) -> String {
+    let (cells, unpadded) = pad_table_row(family, n);
+    let mut out = format!("{n:<3}");
+    for k in 1..=width {
+        match cells.get(k - 1) {
+            Some(c) => out += &format!("{c:>4}"),
+            None => out += "    ",
+        }
+    }
+    out += &match unpadded {
+        Ok(u) => format!("   | {u}"),
+        Err(label) => format!("   | {label}"),
+    };
     out
 }
 
