@@ -14,6 +14,7 @@ the crate's `bits`), layer counts and the worst float64 layer condition number.
 Usage (from the repository root, after `cargo build --release`):
     pip install python-flint numpy
     python3 bench/compare.py --sizes 32 64 128 256 --strategies balanced shallow
+    python3 bench/compare.py --sizes 64 128 256 --pad n     # padded: --pad K with K = n
     RAYON_NUM_THREADS=1 python3 bench/compare.py ...   # one core
 Options: --timeout SECONDS per couplings run (default 1200), --seed, --out FILE
 (also write the table there), --no-product (skip FLINT's layer product),
@@ -23,6 +24,13 @@ FLINT's layer product is computed blockwise, as a coupling layer acts: for a
 lower layer the rows of part 2 become A * M1 + D * M2 (two fmpq_mat products of
 q x p by p x n and a diagonal scaling), likewise for upper layers; this is the
 same work as our checker and half of a dense n x n product per layer.
+
+Padded mode (--pad n, or --pad K for a fixed K; docs/padding.md): every run is
+`couplings decompose --pad K`; FLINT's layer product is then taken on the first
+n columns only ([I; 0], an (n + K) x n block, as the padded checker does) and
+compared with [[T], [0]]; the layer condition numbers are of the (n + K) x
+(n + K) layers. The "decompose / inv" ratio is the issue's target (10x FLINT's
+exact inverse at n = 256 for --pad n).
 """
 
 import argparse
@@ -124,6 +132,8 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--no-product", action="store_true")
     ap.add_argument("--product-max-n", type=int, default=10**9)
+    ap.add_argument("--pad", default=None,
+                    help="padded decompositions: 'n' (K = n) or an integer K")
     ap.add_argument("--product-budget", type=float, default=float("inf"),
                     help="stop FLINT's layer product after this many seconds and report the "
                          "time for the layers done (a lower bound for the whole product)")
@@ -139,6 +149,8 @@ def main():
 
     load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else ["?"]
     emit(f"# couplings vs FLINT {flint.__version__}, entries in [-9, 9], seed {args.seed}, "
+         + (f"pad {args.pad}, " if args.pad else "")
+         +
          f"RAYON_NUM_THREADS={env.get('RAYON_NUM_THREADS', 'all')}, cores {os.cpu_count()}, "
          f"load at start {' '.join(load)}")
     emit()
@@ -162,8 +174,11 @@ def main():
             inv_bits = max(bits_of(inv[i, j]) for i in range(n) for j in range(n))
             out = os.path.join(tmp, f"layers-{n}-{strategy}.json")
             print(f"n = {n}, {strategy}: decompose ...", file=sys.stderr, flush=True)
+            pad = 0 if not args.pad else (n if args.pad == "n" else int(args.pad))
+            pad_args = ["--pad", str(pad)] if pad else []
             t_dec, rss_dec, _, ok = run_timed(
-                [BIN, "decompose", path, "--format", "json", "--strategy", strategy, "-o", out],
+                [BIN, "decompose", path, "--format", "json", "--strategy", strategy, "-o", out]
+                + pad_args,
                 args.timeout, env)
             if not ok:
                 emit(f"| {n} | {strategy} | - | > {args.timeout:.0f} (timeout or error) | | {t_inv:.3f} | | | | | {inv_bits} | | | | |")
@@ -182,12 +197,15 @@ def main():
             if not args.no_product and n <= args.product_max_n:
                 blocks = [layer_blocks(l, p, q) for l in layers]
                 t0 = time.perf_counter()
-                top = flint.fmpq_mat(p, n)
-                bottom = flint.fmpq_mat(q, n)
-                for i in range(p):
+                # Padded: only the first n columns ([I; 0]); else the whole product.
+                width = p + q - pad
+                top = flint.fmpq_mat(p, width)
+                bottom = flint.fmpq_mat(q, width)
+                for i in range(min(p, width)):
                     top[i, i] = 1
                 for i in range(q):
-                    bottom[i, p + i] = 1
+                    if p + i < width:
+                        bottom[i, p + i] = 1
                 done = 0
                 for kind, shift, scale in blocks:
                     if kind == "lower":
@@ -198,15 +216,19 @@ def main():
                     if time.perf_counter() - t0 > args.product_budget:
                         break
                 t_prod = time.perf_counter() - t0
-                prod = flint.fmpq_mat(n, n)
+                prod = flint.fmpq_mat(p + q, width)
                 for i in range(p):
-                    for j in range(n):
+                    for j in range(width):
                         prod[i, j] = top[i, j]
                 for i in range(q):
-                    for j in range(n):
+                    for j in range(width):
                         prod[p + i, j] = bottom[i, j]
+                want = flint.fmpq_mat(p + q, width)
+                for i in range(n):
+                    for j in range(n):
+                        want[i, j] = target[i, j]
                 if done == len(blocks):
-                    assert prod == target, "FLINT: the layers do not multiply to the target"
+                    assert prod == want, "FLINT: the layers do not multiply to the target"
             cond = max(np.linalg.cond(to_float(l, p, q)) for l in layers)
             fmt = lambda x, d=3: "-" if x is None else f"{x:.{d}f}"
             chk = fmt(t_chk) if ok_chk else "FAILED"

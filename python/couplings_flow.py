@@ -1,8 +1,8 @@
 """Reference loader for `couplings export` files (numpy only).
 
-Owns: parsing the safetensors export (format `couplings-layers`, version 1,
-documented in docs/export.md) by hand with numpy, and applying the layers
-forward and inverse with their log-determinant.
+Owns: parsing the safetensors export (format `couplings-layers`, versions 1
+and 2, documented in docs/export.md) by hand with numpy, and applying the
+layers forward and inverse with their log-determinant.
 
 Conventions (the same as the Rust crate):
   * In the math, vectors are columns: the exported chain represents
@@ -15,6 +15,16 @@ Conventions (the same as the Rust crate):
     positive mode the file stores log-scales s with scale = exp(s).
   * log-det is log|det| of the linear map, the same for every row, returned as
     an array of shape (batch,) as flows usually do.
+  * Padded chains (version 2, metadata `pad` = K, docs/padding.md): the layers
+    act on n = n_in + K coordinates. forward(x) takes x of shape (batch, n_in),
+    appends K zeros (after reordering by `mask`, when present), applies the
+    layers and returns the first n_in coordinates (in the original order): W x.
+    The last K outputs are 0 for such inputs (forward_full returns them).
+    inverse(y) does the same with the inverse layers: [y; 0] -> [W^-1 y; 0]
+    (the chain maps [x; 0] to [W x; 0], so its inverse maps [W x; 0] back).
+    logdet is log|det M| of the whole padded map M on n coordinates (for the
+    three unit layers of pad >= n it is 0), not log|det W|: a padded chain is
+    a bijection of the padded space, not of the input space.
 
 Usage:
     from couplings_flow import CouplingChain
@@ -33,7 +43,7 @@ import sys
 import numpy as np
 
 FORMAT_NAME = "couplings-layers"
-FORMAT_VERSIONS = ("1",)
+FORMAT_VERSIONS = ("1", "2")
 
 _DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2"}
 
@@ -108,16 +118,27 @@ class Layer:
 class CouplingChain:
     """The exported chain of coupling layers, in application order."""
 
-    def __init__(self, layers, split, mode, metadata=None, target=None):
+    def __init__(self, layers, split, mode, metadata=None, target=None, pad=0, mask=None):
         self.layers = layers
         self.split = split
         self.mode = mode
         self.metadata = metadata or {}
         self.target = target
+        self.pad = pad
+        n_in = self.n - pad
+        first = list(mask) if mask else list(range(n_in))
+        # order[i]: the input coordinate that layer coordinate i holds.
+        self.order = first + [c for c in range(n_in) if c not in first]
 
     @property
     def n(self):
+        """Number of coordinates the layers act on (n_in + pad)."""
         return self.split[0] + self.split[1]
+
+    @property
+    def n_in(self):
+        """Dimension of the inputs of forward / inverse (n - pad)."""
+        return self.n - self.pad
 
     @classmethod
     def load(cls, path, dtype="float64"):
@@ -132,6 +153,10 @@ class CouplingChain:
                 f"(this loader reads {', '.join(FORMAT_VERSIONS)})"
             )
         split = tuple(int(v) for v in meta["split"].split(","))
+        pad = int(meta.get("pad", "0"))
+        if not 0 <= pad < sum(split):
+            raise ValueError(f"{path}: pad {pad} does not fit the split {split}")
+        mask = [int(v) for v in meta["mask"].split(",")] if meta.get("mask") else None
         mode = meta["mode"]
         kinds = meta["kinds"].split(",") if meta["kinds"] else []
         if len(kinds) != int(meta["num_layers"]):
@@ -146,30 +171,59 @@ class CouplingChain:
                 layers.append(Layer(kind, shift, np.exp(values), log_scale=values))
             else:
                 layers.append(Layer(kind, shift, values))
-        return cls(layers, split, mode, meta, tensors.get("target"))
+        return cls(layers, split, mode, meta, tensors.get("target"), pad, mask)
 
     def logdet(self):
         """log|det W| as the sum of the layers' log|scale|."""
         return sum(layer.logdet() for layer in self.layers)
 
-    def forward(self, x):
-        """x: (batch, n). Returns (x @ W.T, logdet of shape (batch,))."""
-        x = np.atleast_2d(np.asarray(x, dtype=self.layers[0].shift.dtype if self.layers else float))
+    def _dtype(self):
+        return self.layers[0].shift.dtype if self.layers else float
+
+    def _embed(self, x):
+        """(batch, n_in) inputs -> (batch, n) layer coordinates: reordered, zeros appended."""
+        x = np.atleast_2d(np.asarray(x, dtype=self._dtype()))
+        if self.pad == 0 and self.order == list(range(self.n)):
+            return x
+        full = np.zeros((x.shape[0], self.n), dtype=x.dtype)
+        full[:, : self.n_in] = x[:, self.order]
+        return full
+
+    def _project(self, full):
+        """(batch, n) layer coordinates -> the first n_in, in the input order."""
+        if self.pad == 0 and self.order == list(range(self.n)):
+            return full
+        out = np.empty((full.shape[0], self.n_in), dtype=full.dtype)
+        out[:, self.order] = full[:, : self.n_in]
+        return out
+
+    def forward_full(self, x):
+        """The layers applied to [x; 0] (padded chains): all n coordinates, in
+        the layers' order; the last pad ones are 0 up to rounding."""
+        x = self._embed(x)
         p = self.split[0]
         for layer in self.layers:
             x = layer.forward(x, p)
-        return x, np.full(x.shape[0], self.logdet())
+        return x
+
+    def forward(self, x):
+        """x: (batch, n_in). Returns (x @ W.T, logdet of shape (batch,))."""
+        y = self._project(self.forward_full(x))
+        return y, np.full(y.shape[0], self.logdet())
 
     def inverse(self, y):
-        """y: (batch, n). Returns (y @ inv(W).T, -logdet of shape (batch,))."""
-        y = np.atleast_2d(np.asarray(y, dtype=self.layers[0].shift.dtype if self.layers else float))
+        """y: (batch, n_in). Returns (y @ inv(W).T, -logdet of shape (batch,))."""
+        y = self._embed(y)
         p = self.split[0]
         for layer in reversed(self.layers):
             y = layer.inverse(y, p)
+        y = self._project(y)
         return y, np.full(y.shape[0], -self.logdet())
 
     def matrix(self):
-        """The n x n product M_{K-1} ... M_0 (in the tensors' float type)."""
+        """The n x n product M_{K-1} ... M_0 (in the tensors' float type); for a
+        padded chain the whole padded map (layer coordinates), whose first n_in
+        columns are [[W'], [0]] with W' = W reordered by the mask."""
         p, q = self.split
         m = np.eye(self.n)
         for layer in self.layers:
@@ -183,13 +237,15 @@ def main(argv):
         return 2
     chain = CouplingChain.load(argv[1])
     print(
-        f"{len(chain.layers)} layers ({chain.mode} mode, split {chain.split}), "
-        f"kinds {chain.metadata['kinds']}, log|det| = {chain.logdet():.12g}"
+        f"{len(chain.layers)} layers ({chain.mode} mode, split {chain.split}"
+        + (f", pad {chain.pad}" if chain.pad else "")
+        + f"), kinds {chain.metadata['kinds']}, log|det| = {chain.logdet():.12g}"
     )
     if chain.target is not None:
         with np.errstate(all="ignore"):
-            err = np.max(np.abs(chain.matrix() - chain.target))
-        print(f"float64 product vs target: max abs error {err:.3e}")
+            eye = np.eye(chain.n_in)
+            err = np.max(np.abs(chain.forward(eye)[0].T - chain.target))
+        print(f"float64 chain vs target: max abs error {err:.3e}")
     return 0
 
 

@@ -10,7 +10,10 @@ Conventions are those of couplings_flow: batches are rows, forward(x) returns
 (x @ W.T, logdet) with logdet of shape (batch,); x1 is the first split[0]
 coordinates; lower layers update x2, upper layers update x1. In positive mode
 the scales are stored as log-scales and applied as exp(log_scale), exactly as
-an exp-parametrised coupling layer does.
+an exp-parametrised coupling layer does. Padded chains (format version 2,
+docs/padding.md): forward(x) appends `pad` zeros to x (after the mask's
+reordering), applies the layers and returns the first n_in coordinates in the
+input order; inverse likewise; logdet is that of the whole padded map.
 """
 
 import os
@@ -32,6 +35,10 @@ class CouplingFlow(nn.Module):
         if meta.get("format") != FORMAT_NAME or meta.get("format_version") not in FORMAT_VERSIONS:
             raise ValueError(f"{path}: not a supported couplings export")
         self.p, self.q = (int(v) for v in meta["split"].split(","))
+        self.pad = int(meta.get("pad", "0"))
+        n_in = self.p + self.q - self.pad
+        first = [int(v) for v in meta["mask"].split(",")] if meta.get("mask") else list(range(n_in))
+        self.order = first + [c for c in range(n_in) if c not in first]
         self.mode = meta["mode"]
         self.kinds = meta["kinds"].split(",") if meta["kinds"] else []
         self.log_param = meta["scale_param"] == "log_scale"
@@ -60,8 +67,23 @@ class CouplingFlow(nn.Module):
             total = total + self._layer(i)[2].sum()
         return total
 
+    def _embed(self, x):
+        if self.pad == 0 and self.order == list(range(self.p + self.q)):
+            return x
+        zeros = torch.zeros((x.shape[0], self.pad), dtype=x.dtype)
+        return torch.cat([x[:, self.order], zeros], dim=1)
+
+    def _project(self, full):
+        if self.pad == 0 and self.order == list(range(self.p + self.q)):
+            return full
+        n_in = len(self.order)
+        out = torch.empty((full.shape[0], n_in), dtype=full.dtype)
+        out[:, self.order] = full[:, :n_in]
+        return out
+
     def forward(self, x):
-        """x: (batch, n). Returns (x @ W.T, logdet of shape (batch,))."""
+        """x: (batch, n_in). Returns (x @ W.T, logdet of shape (batch,))."""
+        x = self._embed(x)
         p = self.p
         for i, kind in enumerate(self.kinds):
             shift, scale, _ = self._layer(i)
@@ -70,10 +92,12 @@ class CouplingFlow(nn.Module):
                 x = torch.cat([x1, x1 @ shift.T + x2 * scale], dim=1)
             else:
                 x = torch.cat([x1 * scale + x2 @ shift.T, x2], dim=1)
+        x = self._project(x)
         return x, self.logdet().expand(x.shape[0])
 
     def inverse(self, y):
-        """y: (batch, n). Returns (y @ inv(W).T, -logdet of shape (batch,))."""
+        """y: (batch, n_in). Returns (y @ inv(W).T, -logdet of shape (batch,))."""
+        y = self._embed(y)
         p = self.p
         for i in reversed(range(len(self.kinds))):
             shift, scale, _ = self._layer(i)
@@ -82,4 +106,5 @@ class CouplingFlow(nn.Module):
                 y = torch.cat([y1, (y2 - y1 @ shift.T) / scale], dim=1)
             else:
                 y = torch.cat([(y1 - y2 @ shift.T) / scale, y2], dim=1)
+        y = self._project(y)
         return y, (-self.logdet()).expand(y.shape[0])

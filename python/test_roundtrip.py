@@ -27,6 +27,12 @@ Stated tolerances:
     float64 tensors; e_fwd <= max(10 * reported float32 error, 1e-5) with the
     float32 tensors; the torch module (when torch is installed) agrees with
     numpy to 1e-12.
+  * padded chains (--pad K, format version 2, docs/padding.md): the same
+    measures for inputs of dimension n_in = n - pad, plus the padded outputs
+    e_tail = ||last pad outputs of the layers on [x; 0]|| / ||X W^T|| and
+    e_mat on the first n_in columns of the whole product against [[W], [0]];
+    logdet is checked against log|det| of the whole padded product (not W);
+    strict padded cases use the strict tolerances, and e_tail <= 1e-8;
   * the bundled Glow weights (examples/*.npy, and one tensor of
     examples/glow_flow_8.safetensors chosen with --tensor) are exported with and without
     --round and reported in a table; their float chains from the shallow
@@ -103,7 +109,8 @@ def run_case(binary, workdir, name, src, mode, extra, strict, rng, failures, row
     meta = chain.metadata
     w_read = read_weight(src, extra)
     target = chain.target
-    n = chain.n
+    n = chain.n_in
+    padded = chain.pad > 0
 
     def fail(msg):
         failures.append(f"{name} ({mode}): {msg}")
@@ -126,8 +133,16 @@ def run_case(binary, workdir, name, src, mode, extra, strict, rng, failures, row
         xb, ld_inv = chain.inverse(y)
         xw, _ = chain.inverse(ref)
         e_fwd, e_inv, e_invw = rel(y, ref), rel(xb, x), rel(xw, x)
-        e_mat = rel(chain.matrix(), w)
-    sign, logabs = np.linalg.slogdet(w)
+        if padded:
+            full = chain.matrix()
+            expected = np.zeros((chain.n, n))
+            expected[:n, :] = w[np.ix_(chain.order, chain.order)]
+            e_mat = float(np.linalg.norm(full[:, :n] - expected) / np.linalg.norm(w))
+            e_tail = float(np.linalg.norm(chain.forward_full(x)[:, n:]) / np.linalg.norm(ref))
+        else:
+            e_mat = rel(chain.matrix(), w)
+    # A padded chain's log-determinant is that of the whole padded map.
+    sign, logabs = np.linalg.slogdet(chain.matrix() if padded else w)
     e_ld = abs(ld[0] - logabs)
     if not (ld.shape == (64,) and np.all(ld == ld[0]) and np.all(ld_inv == -ld[0])):
         fail("logdet has the wrong shape or sign")
@@ -142,6 +157,10 @@ def run_case(binary, workdir, name, src, mode, extra, strict, rng, failures, row
     reported = float(meta["float64_chain_rel_error"])
     if not consistent(e_mat, reported):
         fail(f"python product error {e_mat:.3e} disagrees with the reported {reported:.3e}")
+    if padded and chain.n_in != w.shape[0]:
+        fail("n - pad differs from the dimension of W")
+    if padded and strict and not e_tail <= 1e-8:
+        fail(f"e_tail = {e_tail:.3e} > 1e-8: the padded outputs are not 0")
     if strict:
         for label, e, tol in (("e_fwd", e_fwd, 1e-8), ("e_inv", e_inv, 1e-8),
                               ("e_invW", e_invw, 1e-8), ("e_mat", e_mat, 1e-9)):
@@ -212,6 +231,19 @@ def main():
         # The conditioned strategy exports usable float chains of the exact
         # weights: held to the strict tolerances.
         cases.append((f"{g} conditioned", src, ["--strategy", "conditioned"], True))
+
+    # Padded chains (docs/padding.md): K = n (three unit layers), K < n (the
+    # chunked chain and a near-halves chain with a mask: the last column of
+    # masked_5 has a zero), and the conditioned (scaled) chain of a Glow weight.
+    masked = os.path.join(workdir, "masked_5.txt")
+    with open(masked, "w") as f:
+        f.write("2 1 0 1 0\n1 3 1 2 1\n0 1 4 1 2\n1 2 1 5 1\n2 0 1 1 3\n")
+    cases.append(("cayley_rotation_8 --pad 8", os.path.join(ROOT, "examples/glow_rotation_8.txt"),
+                  ["--pad", "8"], True))
+    cases.append(("random_int_6 --pad 2", os.path.join(workdir, "random_int_6.txt"), ["--pad", "2"], True))
+    cases.append(("masked_5 --pad 3", masked, ["--pad", "3"], True))
+    cases.append(("glow_lu_8 --pad 8 conditioned", os.path.join(ROOT, "examples", "glow_lu_8.npy"),
+                  ["--pad", "8", "--strategy", "conditioned"], True))
 
     # A tensor picked by name from a safetensors "checkpoint".
     cases.append(("glow_flow_8.safetensors flow.1", os.path.join(ROOT, "examples/glow_flow_8.safetensors"),

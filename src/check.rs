@@ -17,6 +17,18 @@
 //! Layers are numbered from 0 by their position in `dec.layers`, that is, in the
 //! order they act on an input column vector; entries and rows are numbered from 0.
 //!
+//! # Padded decompositions
+//!
+//! [`check_padded`] verifies a [`PaddedDecomposition`] of an `n x n` target
+//! (`docs/padding.md`): the layers act on `N = n + pad` coordinates and their
+//! product `M` must satisfy `M[:, :n] = [[T], [0]]` (with a mask, `T` is read in
+//! the mask's coordinate order, `T[order[i]][order[j]]`). It checks the pad and
+//! mask (`pad < N`, the target is `n x n`, mask coordinates distinct, `< n`, as
+//! many as the first part), then steps 1 and 2 above, then step 3 on the first
+//! `n` columns only: the running product starts from `[I_n; 0]` (`N x n`), so
+//! the last `pad` columns of `M`, which the contract leaves free, are never
+//! formed.
+//!
 //! # Meaning of a layer (defined here, independently)
 //!
 //! For a split `(p, q)` a lower layer with shift `A` and scale `d` is the matrix
@@ -80,7 +92,7 @@
 )]
 
 use crate::exact::{Matrix, Q};
-use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
+use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
@@ -94,7 +106,8 @@ const PARALLEL_FROM: usize = 32;
 pub struct CheckReport {
     /// Number of layers checked.
     pub layers: usize,
-    /// Dimension `n` of the target (`n = first + second`).
+    /// Dimension of the layers (`first + second`): the target's `n`, or
+    /// `n + pad` for [`check_padded`].
     pub n: usize,
 }
 
@@ -161,8 +174,27 @@ pub enum CheckError {
         /// The number of layers.
         layers: usize,
     },
+    /// A padded decomposition whose pad does not fit: `pad >= N`, or a target
+    /// that is not `(N - pad) x (N - pad)`.
+    PadShape {
+        /// The declared pad `K`.
+        pad: usize,
+        /// The dimension `N` of the layers.
+        n_total: usize,
+        /// Rows of the target.
+        rows: usize,
+        /// Columns of the target.
+        cols: usize,
+    },
+    /// A padded decomposition's mask is not a valid first part of the unpadded
+    /// coordinates.
+    BadMask {
+        /// What is wrong.
+        reason: String,
+    },
     /// The product of the layers differs from the target; `(row, col)` is the
-    /// first differing entry in row-major order.
+    /// first differing entry in row-major order (padded: of `M[:, :n]` against
+    /// `[[T], [0]]`, in the layers' coordinates).
     Mismatch {
         /// Row of the first differing entry.
         row: usize,
@@ -246,6 +278,26 @@ impl std::fmt::Display for CheckError {
                 "the intermediate product after {after} layers was never reached (there are \
                  {layers} layers; intermediate products must be given in increasing order)"
             ),
+            CheckError::PadShape {
+                pad,
+                n_total,
+                rows,
+                cols,
+            } => {
+                if pad >= n_total {
+                    write!(
+                        f,
+                        "the pad {pad} leaves no unpadded coordinate: the layers act on {n_total} coordinates, and the pad must be smaller"
+                    )
+                } else {
+                    let n = n_total - pad;
+                    write!(
+                        f,
+                        "the target is {rows}x{cols}, but layers on {n_total} coordinates with pad {pad} describe {n}x{n} targets"
+                    )
+                }
+            }
+            CheckError::BadMask { reason } => write!(f, "the mask is not valid: {reason}"),
             CheckError::Mismatch {
                 row,
                 col,
@@ -386,10 +438,18 @@ pub fn check_with_checkpoints(
 
 /// The identity as integer rows over denominator 1.
 fn identity_rows(n: usize) -> Vec<(BigInt, Vec<BigInt>)> {
-    (0..n)
+    first_columns(n, n)
+}
+
+/// The first `n` columns of the `n_total x n_total` identity, as integer rows
+/// over denominator 1 (row `i` is `e_i` for `i < n`, zero below).
+fn first_columns(n_total: usize, n: usize) -> Vec<(BigInt, Vec<BigInt>)> {
+    (0..n_total)
         .map(|i| {
             let mut row = vec![BigInt::zero(); n];
-            row[i] = BigInt::one();
+            if i < n {
+                row[i] = BigInt::one();
+            }
             (BigInt::one(), row)
         })
         .collect()
@@ -397,9 +457,18 @@ fn identity_rows(n: usize) -> Vec<(BigInt, Vec<BigInt>)> {
 
 /// The first entry (row-major) where the running product differs from `target`.
 fn compare(rows: &[(BigInt, Vec<BigInt>)], target: &Matrix) -> Result<(), CheckError> {
+    compare_with(rows, |row, col| target.get(row, col))
+}
+
+/// The first entry (row-major) where the running product differs from
+/// `want(row, col)`.
+fn compare_with<'a>(
+    rows: &[(BigInt, Vec<BigInt>)],
+    want: impl Fn(usize, usize) -> &'a Q,
+) -> Result<(), CheckError> {
     for (row, (den, m_row)) in rows.iter().enumerate() {
         for (col, x) in m_row.iter().enumerate() {
-            let target = target.get(row, col);
+            let target = want(row, col);
             // x / den == a / b  <=>  x b == a den (both denominators positive).
             if x * target.denom() != target.numer() * den {
                 let target = target.clone();
@@ -414,6 +483,111 @@ fn compare(rows: &[(BigInt, Vec<BigInt>)], target: &Matrix) -> Result<(), CheckE
         }
     }
     Ok(())
+}
+
+/// Verifies from scratch that `padded` is a well-formed padded decomposition of
+/// `target`: the product `M` of its layers satisfies `M[:, :n] = [[T], [0]]`
+/// (see the [module documentation](self), "Padded decompositions").
+///
+/// # Examples
+/// ```
+/// use couplings::{check_padded, CheckError, Decomposition, Layer, Mode, PaddedDecomposition, Split};
+/// use couplings::exact::{Matrix, q, qi};
+/// // T = [2] with one padded coordinate: L(T - 1), U(1), L(T^-1 - 1).
+/// let layers = vec![
+///     Layer::lower(Matrix::from_i64(&[&[1]]), vec![qi(1)]),
+///     Layer::upper(Matrix::from_i64(&[&[1]]), vec![qi(1)]),
+///     Layer::lower(Matrix::from_rows(vec![vec![q(-1, 2)]]).unwrap(), vec![qi(1)]),
+/// ];
+/// let mut padded = PaddedDecomposition {
+///     pad: 1,
+///     mask: None,
+///     decomposition: Decomposition { split: Split::new(1, 1), mode: Mode::Positive, layers },
+/// };
+/// assert!(check_padded(&Matrix::from_i64(&[&[2]]), &padded).is_ok());
+/// padded.decomposition.layers[2].shift.set(0, 0, q(-1, 3));
+/// let err = check_padded(&Matrix::from_i64(&[&[2]]), &padded).unwrap_err();
+/// assert!(matches!(err, CheckError::Mismatch { row: 1, col: 0, .. }));
+/// ```
+pub fn check_padded(
+    target: &Matrix,
+    padded: &PaddedDecomposition,
+) -> Result<CheckReport, CheckError> {
+    let dec = &padded.decomposition;
+    let Split { first, second } = dec.split;
+    if first == 0 || second == 0 {
+        return Err(CheckError::BadSplit { first, second });
+    }
+    let n_total = first + second;
+    let pad = padded.pad;
+    let (rows, cols) = (target.rows(), target.cols());
+    if pad >= n_total || rows != n_total - pad || cols != rows {
+        return Err(CheckError::PadShape {
+            pad,
+            n_total,
+            rows,
+            cols,
+        });
+    }
+    let n = rows;
+    // The coordinate order: the mask, then the other unpadded coordinates.
+    let order: Vec<usize> = match &padded.mask {
+        None => (0..n).collect(),
+        Some(mask) => {
+            let mut seen = vec![false; n];
+            for &c in mask {
+                if c >= n {
+                    let reason = format!("coordinate {c} is not an unpadded coordinate (n = {n})");
+                    return Err(CheckError::BadMask { reason });
+                }
+                if seen[c] {
+                    let reason = format!("coordinate {c} is listed twice");
+                    return Err(CheckError::BadMask { reason });
+                }
+                seen[c] = true;
+            }
+            if mask.len() != first {
+                let reason = format!(
+                    "it lists {} coordinates but the first part has {first}",
+                    mask.len()
+                );
+                return Err(CheckError::BadMask { reason });
+            }
+            let mut order = mask.clone();
+            order.extend((0..n).filter(|&c| !seen[c]));
+            order
+        }
+    };
+    product_matches(target, dec, n, &order)
+}
+
+/// Steps 1 to 3 for layers on `N = split.n()` coordinates against the first
+/// `n` columns: the running product starts as `[I_n; 0]` and must end as
+/// `[[T'], [0]]` with `T'[i][j] = target[order[i]][order[j]]`.
+fn product_matches(
+    target: &Matrix,
+    dec: &Decomposition,
+    n: usize,
+    order: &[usize],
+) -> Result<CheckReport, CheckError> {
+    let n_total = dec.split.n();
+    let mut rows = first_columns(n_total, n);
+    for (layer, l) in dec.layers.iter().enumerate() {
+        check_layer(layer, l, dec.split, dec.mode)?;
+        multiply_on_left(&mut rows, l, dec.split.first);
+    }
+    let zero = Q::zero();
+    compare_with(&rows, |row, col| {
+        if row < n {
+            target.get(order[row], order[col])
+        } else {
+            &zero
+        }
+    })?;
+    Ok(CheckReport {
+        layers: dec.layers.len(),
+        n: n_total,
+    })
 }
 
 /// Shapes and scale signs of the layer `l` at position `layer`.
@@ -462,6 +636,7 @@ fn check_layer(layer: usize, l: &Layer, split: Split, mode: Mode) -> Result<(), 
 /// denominator and entries (usually found after one or two `gcd`s).
 fn multiply_on_left(m: &mut [(BigInt, Vec<BigInt>)], layer: &Layer, p: usize) {
     let n = m.len();
+    let width = m.first().map_or(0, |r| r.1.len());
     let parallel = n >= PARALLEL_FROM;
     // For each updated row r: the nonzero coefficients (source row, value) of
     // row r of the layer matrix.
@@ -503,7 +678,7 @@ fn multiply_on_left(m: &mut [(BigInt, Vec<BigInt>)], layer: &Layer, p: usize) {
             .iter()
             .map(|(s, c)| c.numer() * (&den / (c.denom() * &old[*s].0)))
             .collect();
-        let mut row: Vec<BigInt> = (0..n)
+        let mut row: Vec<BigInt> = (0..width)
             .map(|j| {
                 let mut sum = BigInt::zero();
                 for ((s, _), f) in terms.iter().zip(&factors) {

@@ -10,11 +10,14 @@
 //! which is what gets decomposed; floats appear only in the written tensors
 //! and in the reported figures (computed with nalgebra via [`crate::analysis`]).
 
-use crate::analysis::{FloatLayer, chain_error, figures, float_chain, show, worst_condition};
+use crate::analysis::{
+    FloatLayer, chain_error, figures, float_chain, padded_figures, padded_target, show,
+    worst_condition,
+};
 use crate::construct::Strategy;
 use crate::exact::{Matrix, Q, fmt_q, to_f64, to_float};
 use crate::io::SafetensorsWriter;
-use crate::layer::{Decomposition, Mode};
+use crate::layer::{Decomposition, Mode, PaddedDecomposition};
 use nalgebra::DMatrix;
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -23,6 +26,12 @@ use num_traits::{Signed, Zero};
 /// Version of the export layout (`format_version` in the metadata). Readers
 /// must refuse versions they do not know.
 pub const FORMAT_VERSION: &str = "1";
+
+/// Version of the export layout of a padded chain (`docs/export.md`, "Padded
+/// chains"): version 1 plus the `pad` (and `mask`) metadata; the `target`
+/// tensor is the unpadded `T`. Unpadded exports stay version 1, so a reader of
+/// version 1 never mistakes a padded chain for an unpadded one.
+pub const PADDED_FORMAT_VERSION: &str = "2";
 
 /// The `format` metadata value identifying a couplings export.
 pub const FORMAT_NAME: &str = "couplings-layers";
@@ -591,14 +600,63 @@ pub fn export(
     dec: &Decomposition,
     input: &ExportInput,
 ) -> (Vec<u8>, ExportReport) {
-    let fig = figures(target, dec);
+    write(target, dec, None, input)
+}
+
+/// Writes a padded decomposition of `target` (verified by the caller) in the
+/// export layout, format version 2 (`docs/export.md`, "Padded chains"): the
+/// layers on `n + pad` coordinates, `pad` (and `mask`) in the metadata, the
+/// unpadded `target`; the float errors compare the first `n` columns of the
+/// float chain with `[[T], [0]]`.
+///
+/// # Examples
+/// ```
+/// use couplings::{Options, Strategy, exact::Matrix};
+/// use couplings::construct::pad::decompose_padded;
+/// use couplings::export::{export_padded, ExportInput};
+/// use couplings::io::parse_safetensors;
+/// let t = Matrix::from_i64(&[&[0, -1], &[1, 0]]);
+/// let padded = decompose_padded(&t, 2, &Options::default()).unwrap();
+/// let (bytes, report) = export_padded(&t, &padded, &ExportInput::default());
+/// assert!(report.f64_max_abs_error < 1e-15);
+/// let st = parse_safetensors(&bytes).unwrap();
+/// assert_eq!((st.metadata["format_version"].as_str(), st.metadata["pad"].as_str()), ("2", "2"));
+/// assert_eq!(st.tensor("target").unwrap().shape, vec![2, 2]);
+/// ```
+pub fn export_padded(
+    target: &Matrix,
+    padded: &PaddedDecomposition,
+    input: &ExportInput,
+) -> (Vec<u8>, ExportReport) {
+    write(target, &padded.decomposition, Some(padded), input)
+}
+
+fn write(
+    target: &Matrix,
+    dec: &Decomposition,
+    padded: Option<&PaddedDecomposition>,
+    input: &ExportInput,
+) -> (Vec<u8>, ExportReport) {
+    let fig = match padded {
+        None => figures(target, dec),
+        Some(p) => padded_figures(target, p),
+    };
     let layers = float_layers(dec);
     let t = to_float(target);
-    let p64 = chain_product(dec, &layers, |v| v);
-    let (f64_max, f64_rel) = chain_error(&p64, target);
-    let vs_unrounded = input.unrounded.map(|u| chain_error(&p64, u));
-    let p32 = chain_product(dec, &layers, |v| v as f32);
-    let (f32_max, f32_rel) = chain_error(&p32, target);
+    // Padded: the first n columns of the chain against [[T], [0]] (exact).
+    let want = padded.map(|p| padded_target(target, p));
+    let want_unrounded = padded.zip(input.unrounded).map(|(p, u)| padded_target(u, p));
+    let first_cols = |p: DMatrix<f64>| match padded {
+        None => p,
+        Some(_) => p.columns(0, target.rows()).into_owned(),
+    };
+    let p64 = first_cols(chain_product(dec, &layers, |v| v));
+    let (f64_max, f64_rel) = chain_error(&p64, want.as_ref().unwrap_or(target));
+    let vs_unrounded = input
+        .unrounded
+        .map(|u| chain_error(&p64, want_unrounded.as_ref().unwrap_or(u)));
+    let p32 = first_cols(chain_product(dec, &layers, |v| v as f32));
+    let (f32_max, f32_rel) = chain_error(&p32, want.as_ref().unwrap_or(target));
     let float_issues = float_issues(target, dec, &layers, input.unrounded);
     let report = ExportReport {
         layers: dec.len(),
@@ -651,12 +709,19 @@ pub fn export(
     };
     let meta = [
         ("format", FORMAT_NAME.to_string()),
-        ("format_version", FORMAT_VERSION.to_string()),
+        (
+            "format_version",
+            match padded {
+                None => FORMAT_VERSION,
+                Some(_) => PADDED_FORMAT_VERSION,
+            }
+            .to_string(),
+        ),
         (
             "generator",
             format!("couplings {}", env!("CARGO_PKG_VERSION")),
         ),
-        ("n", n.to_string()),
+        ("n", dec.split.n().to_string()),
         ("split", format!("{},{}", dec.split.first, dec.split.second)),
         ("mode", dec.mode.name().to_string()),
         ("strategy", input.strategy.name().to_string()),
@@ -707,6 +772,19 @@ pub fn export(
     ];
     for (k, v) in meta {
         w.metadata(k, &v);
+    }
+    if let Some(p) = padded {
+        w.metadata("pad", &p.pad.to_string());
+        w.metadata(
+            "padding",
+            "the input x has n - pad coordinates and is followed by pad zeros: layer.0 acts on \
+             [x; 0]; the first n - pad outputs are W x, the last pad outputs are 0 (on inputs \
+             [x; 0] only); target is the (n - pad) x (n - pad) matrix W",
+        );
+        if let Some(mask) = &p.mask {
+            let list: Vec<String> = mask.iter().map(ToString::to_string).collect();
+            w.metadata("mask", &list.join(","));
+        }
     }
     if let Some((max, rel)) = vs_unrounded {
         w.metadata(

@@ -504,3 +504,124 @@ impl Decomposition {
         self
     }
 }
+
+/// A padded decomposition of an `n x n` matrix `T` (the seed paper's padding,
+/// `docs/padding.md`): layers on `N = n + pad` coordinates, the padded ones
+/// last, whose product `M` satisfies `M[:, :n] = [[T], [0]]`, i.e. `M` maps
+/// `[x; 0]` to `[T x; 0]` (the last `pad` columns of `M` are free).
+///
+/// With a `mask` (the first-part coordinates, all `< n`) the unpadded
+/// coordinates are reordered as for an unpadded mask (`crate::mask`): the
+/// layers then act on `(Π x; 0)` and represent `Π T Π^-1` in their first `n`
+/// columns; the padded coordinates always stay last.
+///
+/// # Examples
+/// ```
+/// use couplings::{Decomposition, Layer, Mode, PaddedDecomposition, Split, exact::{Matrix, qi}};
+/// // T = [2]: L(T - 1), U(1), L(T^-1 - 1) on the split (1 | 1).
+/// let chain = vec![
+///     Layer::lower(Matrix::from_i64(&[&[1]]), vec![qi(1)]),
+///     Layer::upper(Matrix::from_i64(&[&[1]]), vec![qi(1)]),
+///     Layer::lower(Matrix::from_rows(vec![vec![couplings::exact::q(-1, 2)]]).unwrap(), vec![qi(1)]),
+/// ];
+/// let padded = PaddedDecomposition {
+///     pad: 1,
+///     mask: None,
+///     decomposition: Decomposition { split: Split::new(1, 1), mode: Mode::Positive, layers: chain },
+/// };
+/// assert_eq!(padded.n(), 1);
+/// assert_eq!(padded.first_columns(), Matrix::from_i64(&[&[2], &[0]]));
+/// assert_eq!(padded.apply(&[qi(3)]), vec![qi(6)]);
+/// assert_eq!(padded.inverse().apply(&[qi(6)]), vec![qi(3)]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaddedDecomposition {
+    /// `K`: the number of zero coordinates appended to the input.
+    pub pad: usize,
+    /// The first-part coordinates when the unpadded coordinates are reordered
+    /// (increasing, all `< n`); `None` for the contiguous split.
+    pub mask: Option<Vec<usize>>,
+    /// The layers on `n + pad` coordinates (split, mode, application order).
+    pub decomposition: Decomposition,
+}
+
+impl PaddedDecomposition {
+    /// The unpadded dimension `n = N - pad`.
+    pub fn n(&self) -> usize {
+        self.decomposition.split.n().saturating_sub(self.pad)
+    }
+
+    /// Number of layers.
+    pub fn len(&self) -> usize {
+        self.decomposition.len()
+    }
+
+    /// Whether there are no layers (`T = I`).
+    pub fn is_empty(&self) -> bool {
+        self.decomposition.is_empty()
+    }
+
+    /// Largest bit size of any layer entry.
+    pub fn max_bits(&self) -> u64 {
+        self.decomposition.max_bits()
+    }
+
+    /// The order of the unpadded coordinates the layers act on: the mask, then
+    /// the other coordinates increasing (`0..n` without a mask).
+    pub fn order(&self) -> Vec<usize> {
+        let n = self.n();
+        match &self.mask {
+            None => (0..n).collect(),
+            Some(first) => {
+                let mut order = first.clone();
+                order.extend((0..n).filter(|c| !first.contains(c)));
+                order
+            }
+        }
+    }
+
+    /// The first `n` columns of the product `M` (an `N x n` matrix, in the
+    /// layers' coordinates), computed exactly by applying the layers to
+    /// `[I; 0]`. For a valid padded decomposition it is `[[T], [0]]` (with a
+    /// mask, `[[Π T Π^-1], [0]]`).
+    pub fn first_columns(&self) -> Matrix {
+        let n = self.n();
+        let big = self.decomposition.split.n();
+        let mut start = Matrix::zeros(big, n);
+        for i in 0..n {
+            start.set(i, i, Q::one());
+        }
+        self.decomposition
+            .layers
+            .iter()
+            .fold(start, |m, l| l.apply_matrix(&m))
+    }
+
+    /// `T x` as the chain computes it: `x` (length `n`, original coordinate
+    /// order) is reordered by the mask, padded with `pad` zeros, sent through the
+    /// layers, and the first `n` coordinates are returned in the original order.
+    /// (The padded coordinates of the output are 0 for a valid decomposition.)
+    pub fn apply(&self, x: &[Q]) -> Vec<Q> {
+        let order = self.order();
+        let mut v: Vec<Q> = order.iter().map(|&c| x[c].clone()).collect();
+        v.resize(self.decomposition.split.n(), Q::zero());
+        let y = self.decomposition.apply(&v);
+        let mut out = vec![Q::zero(); order.len()];
+        for (i, &c) in order.iter().enumerate() {
+            out[c] = y[i].clone();
+        }
+        out
+    }
+
+    /// The padded decomposition of `T^-1`: the layers reversed and inverted.
+    /// Since `M [x; 0] = [T x; 0]`, `M^-1 [y; 0] = [T^-1 y; 0]`, so the inverse
+    /// chain is again padded (same pad, mask and split); on inputs whose padded
+    /// coordinates are not zero it computes `M^-1`, which is not `T^-1`.
+    pub fn inverse(&self) -> PaddedDecomposition {
+        PaddedDecomposition {
+            pad: self.pad,
+            mask: self.mask.clone(),
+            decomposition: self.decomposition.inverse(),
+        }
+    }
+}

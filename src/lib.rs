@@ -40,7 +40,7 @@ pub mod untrusted;
 /// The unequal-split walkthrough, now [`explain::unequal`] (this path is kept).
 pub use explain::unequal as explain_split;
 
-pub use check::{CheckError, CheckReport, check};
+pub use check::{CheckError, CheckReport, check, check_padded};
 pub use construct::permutation::{
     PermutationConstruction, PermutationError, PermutationOptions, decompose_permutation,
     decompose_permutation_with,
@@ -48,4 +48,4 @@ pub use construct::permutation::{
 pub use construct::{
     DecomposeError, Decomposition, Mode, Options, Strategy, decompose, decompose_with,
 };
-pub use layer::{Kind, Layer, Split};
+pub use layer::{Kind, Layer, PaddedDecomposition, Split};

@@ -738,16 +738,17 @@ fn checker_code_obeys_independence_rules() {
         imports,
         [
             "use crate::exact::{Matrix, Q};",
-            "use crate::layer::{Decomposition, Kind, Layer, Mode, Split};"
+            "use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};"
         ]
     );
     // Matrices are only read through accessors, never combined with operators.
-    // `&Matrix` appears in the signatures of `check` and
-    // `check_with_checkpoints` (target, checkpoints) and of the two readers
-    // `shape_of` and `compare`, which use `rows`, `cols` and `get` only.
+    // `&Matrix` appears in the signatures of `check`, `check_with_checkpoints`
+    // (target, checkpoints), `check_padded` and `product_matches` (target) and
+    // of the two readers `shape_of` and `compare`, which use `rows`, `cols`
+    // and `get` only.
     assert_eq!(
         code.matches("&Matrix").count(),
-        5,
+        7,
         "only the target and checkpoint parameters"
     );
 }

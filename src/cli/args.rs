@@ -58,6 +58,24 @@ impl From<Strategy> for StrategyArg {
     }
 }
 
+/// `--pad K` (shared by `decompose`, `explain`, `export` and `depth`).
+#[derive(Args, Debug, Clone, Copy)]
+pub(crate) struct PadArgs {
+    /// Append K zero coordinates and decompose the padded map [x; 0] -> [T x; 0]
+    /// (docs/padding.md): the layers act on n + K coordinates, the padded ones
+    /// last, and --split P splits all n + K. K = n gives three layers for every
+    /// invertible T. K = 0 is the ordinary (unpadded) decomposition.
+    #[arg(long, value_name = "K")]
+    pub(crate) pad: Option<usize>,
+}
+
+impl PadArgs {
+    /// The pad when it is nonzero (`--pad 0` is the unpadded path).
+    pub(crate) fn get(self) -> Option<usize> {
+        self.pad.filter(|&k| k > 0)
+    }
+}
+
 /// How to split the coordinates (shared by `decompose` and `explain`).
 #[derive(Args, Debug)]
 pub(crate) struct SplitArgs {
@@ -107,6 +125,23 @@ impl SplitArgs {
         let mask = Mask::parse(n, text).map_err(|e| Failure::bad_input(format!("--mask: {e}")))?;
         let split = Some(mask.split());
         Ok((split, (!mask.is_prefix()).then_some(mask)))
+    }
+}
+
+impl SplitArgs {
+    /// The split of `n + pad` coordinates for a padded run (`--split P` means
+    /// `(P, n + pad - P)`); `--mask` is refused (padded constructions choose
+    /// their own mask).
+    pub(crate) fn resolve_padded(&self, n: usize, pad: usize) -> Result<Option<Split>, Failure> {
+        if self.mask.is_some() {
+            return Err(Failure::bad_input(
+                "--mask cannot be combined with --pad: the padded constructions choose the \
+                 reordering of the unpadded coordinates themselves (the output states it); use \
+                 --split P for a split of the n + K coordinates",
+            ));
+        }
+        let total = n.saturating_add(pad);
+        Ok(self.first.map(|p| Split::new(p, total.saturating_sub(p))))
     }
 }
 

@@ -17,7 +17,11 @@ Examples:
   couplings decompose matrix.txt --format json --output layers.json
   couplings check matrix.txt --layers layers.json
   couplings decompose matrix.txt --certificate matrix.cert
-  couplings check matrix.cert     # a certificate: errors name the line";
+  couplings check matrix.cert     # a certificate: errors name the line
+
+Padded decompositions (a \"pad\": K field, docs/padding.md) are checked as such:
+the layers act on n + K coordinates and the first n columns of their product
+must equal [[T], [0]] exactly (T is the n x n matrix FILE).";
 
 #[derive(Args, Debug)]
 pub(crate) struct CheckArgs {
@@ -45,7 +49,19 @@ impl CheckArgs {
             ));
         }
         let target = load_matrix(&self.file)?;
-        let (decomposition, mask) = load_layers(layers)?;
+        let text = io::read_text(layers).map_err(|message| {
+            Failure::bad_input(
+                JsonError::Io {
+                    path: layers.to_path_buf(),
+                    message,
+                }
+                .to_string(),
+            )
+        })?;
+        if let Some(padded) = load_padded(&text, layers)? {
+            return check_padded(&target, &padded);
+        }
+        let (decomposition, mask) = load_layers(&text, layers)?;
         // Layers written with a mask represent the reordered target (docs/splits.md).
         let target = match &mask {
             Some(m) if m.n() == target.rows() && target.is_square() => m.conjugate(&target),
@@ -128,19 +144,82 @@ fn check_certificate(path: &Path) -> Result<(), Failure> {
     }
 }
 
-/// Reads a JSON layer file once: the decomposition and its optional mask.
-fn load_layers(path: &Path) -> Result<(Decomposition, Option<Mask>), Failure> {
-    let text = io::read_text(path).map_err(|message| {
-        Failure::bad_input(
-            JsonError::Io {
-                path: path.to_path_buf(),
-                message,
+/// The layers as a padded decomposition when the document has `pad > 0`
+/// (`None` for an ordinary document, which `load_layers` then reads).
+fn load_padded(text: &str, path: &Path) -> Result<Option<couplings::PaddedDecomposition>, Failure> {
+    match io::padded_from_json(text) {
+        Ok(padded) if padded.pad > 0 => Ok(Some(padded)),
+        // A malformed pad (or the mask of a padded document) is reported here;
+        // everything else by `load_layers`, as before padding existed.
+        Err(e @ JsonError::Field { .. }) => {
+            let JsonError::Field { field, .. } = &e else {
+                unreachable!("matched above")
+            };
+            if field == "pad" || (field == "mask" && has_pad(text)) {
+                Err(Failure::bad_input(format!("{}: {e}", path_name(path))))
+            } else {
+                Ok(None)
             }
-            .to_string(),
-        )
-    })?;
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Whether the document has a nonzero `pad` field.
+fn has_pad(text: &str) -> bool {
+    io::json_document(text)
+        .ok()
+        .and_then(|v| v.get("pad").and_then(|p| p.as_u64()))
+        .is_some_and(|k| k > 0)
+}
+
+/// `couplings check FILE --layers PADDED.json`: the independent padded check.
+fn check_padded(
+    target: &couplings::exact::Matrix,
+    padded: &couplings::PaddedDecomposition,
+) -> Result<(), Failure> {
+    let d = &padded.decomposition;
+    if target.rows() >= LONG_RUN_N {
+        couplings::progress::enable();
+        couplings::progress::stage(&format!(
+            "checking {} padded layers against a {}x{} target exactly",
+            d.layers.len(),
+            target.rows(),
+            target.cols()
+        ));
+    }
+    match couplings::check_padded(target, padded) {
+        Ok(_) => {
+            let k = d.layers.len();
+            emit(
+                &format!(
+                    "ok: {k} {}, the first {n} columns of the product equal [[T], [0]] (n = {n}, \
+                     pad {}, layers on {} coordinates, split ({}, {}), {} mode){}\n",
+                    if k == 1 { "layer" } else { "layers" },
+                    padded.pad,
+                    d.split.n(),
+                    d.split.first,
+                    d.split.second,
+                    d.mode.name(),
+                    padded.mask.as_ref().map_or_else(String::new, |m| format!(
+                        "; mask {m:?}: checked against P T P^-1"
+                    )),
+                    n = padded.n(),
+                ),
+                None,
+            )
+        }
+        Err(witness) => Err(Failure {
+            code: EXIT_CHECK_FAILED,
+            message: format!("check failed: {witness}"),
+        }),
+    }
+}
+
+/// Reads a JSON layer document once: the decomposition and its optional mask.
+fn load_layers(text: &str, path: &Path) -> Result<(Decomposition, Option<Mask>), Failure> {
     let bad = |e: &dyn std::fmt::Display| Failure::bad_input(format!("{}: {e}", path_name(path)));
-    let doc = io::json_document(&text).map_err(|e| bad(&e))?;
+    let doc = io::json_document(text).map_err(|e| bad(&e))?;
     let dec = io::decomposition_from_node(&doc).map_err(|e| bad(&e))?;
     let mask = couplings::mask::mask_from_node(&doc).map_err(|e| bad(&e))?;
     Ok((dec, mask))

@@ -2,7 +2,7 @@
 //! rounded, split or masked) or `--perm`, decomposed exactly; the layers as
 //! text or JSON, the headline figures, `--report`, and `--certificate`.
 
-use super::args::{ModeArg, SplitArgs, StrategyArg, mask_note};
+use super::args::{ModeArg, PadArgs, SplitArgs, StrategyArg, mask_note};
 use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, LONG_RUN_N, check_outputs, decompose_failure, emit};
 use clap::{Args, ValueEnum};
@@ -23,7 +23,8 @@ Examples:
   couplings decompose examples/glow_lu_8.npy --round 2
   couplings decompose matrix.txt --mode positive --format json --output layers.json
   printf '0 -1\\n1 0\\n' | couplings decompose -
-  couplings decompose --perm \"3 0 1 2\"     # the permutation e_j -> e_perm[j]";
+  couplings decompose --perm \"3 0 1 2\"     # the permutation e_j -> e_perm[j]
+  couplings decompose matrix.txt --pad 4 --format json   # 4 zero coordinates appended";
 
 /// Output format.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +79,8 @@ pub(crate) struct DecomposeArgs {
     input: InputArgs,
     #[command(flatten)]
     split: SplitArgs,
+    #[command(flatten)]
+    pad: PadArgs,
     /// Add the conditioning report: per layer the kind, float64 condition
     /// number, largest |entry| and entry bits; for the chain the float64 product
     /// error (appended to text output; on standard error with --format json).
@@ -181,6 +184,9 @@ impl DecomposeArgs {
             outputs.push(("--certificate", Some(path)));
         }
         check_outputs(&inputs, &outputs)?;
+        if let Some(pad) = self.pad.get() {
+            return self.run_padded(pad);
+        }
         let (matrix, decomposition, mask) = match (&self.perm, &self.file) {
             (Some(text), _) => {
                 let (matrix, decomposition) = self.decompose_perm(text)?;
@@ -267,19 +273,95 @@ impl DecomposeArgs {
     }
 }
 
+impl DecomposeArgs {
+    /// `--pad K` with `K > 0`: the padded decomposition (docs/padding.md).
+    fn run_padded(self, pad: usize) -> Result<(), Failure> {
+        let Some(file) = &self.file else {
+            return Err(Failure::bad_input(
+                "--pad needs a matrix FILE (--perm has no padded construction; write the \
+                 permutation matrix to a file)",
+            ));
+        };
+        if self.certificate.is_some() {
+            return Err(Failure::bad_input(
+                "--certificate does not cover padded decompositions (docs/certificate.md); \
+                 verify the JSON output with `couplings check FILE --layers LAYERS.json`",
+            ));
+        }
+        let (input, rounding) = self.input.load(file)?;
+        if let Some((r, _)) = &rounding {
+            eprint!("{}", rounding_text(r));
+        }
+        let n = input.rows();
+        let split = self.split.resolve_padded(n, pad)?;
+        let options = Options {
+            mode: self.mode.into(),
+            seed: self.seed(),
+            strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
+            split,
+        };
+        let started = std::time::Instant::now();
+        let long = n >= LONG_RUN_N;
+        if long {
+            eprintln!(
+                "couplings: decomposing a {n}x{n} matrix exactly with {pad} padded coordinates \
+                 ({} strategy); stages follow",
+                options.strategy.name()
+            );
+            couplings::progress::enable();
+        }
+        let padded = couplings::construct::pad::decompose_padded(&input, pad, &options)
+            .map_err(|e| decompose_failure(file, &e))?;
+        if long {
+            eprintln!(
+                "couplings: done in {:.1} s ({} layers, verified exactly)",
+                started.elapsed().as_secs_f64(),
+                padded.len()
+            );
+        }
+        let mut rendered = match self.format {
+            Format::Json => io::padded_to_json(&padded),
+            Format::Text => io::padded_to_text(&padded),
+        };
+        if self.format == Format::Text {
+            let f = couplings::analysis::padded_figures(&input, &padded);
+            rendered.push_str(&figures_line(&f, "M[:, :n] vs [[T], [0]]"));
+        }
+        if self.report {
+            let report = couplings::analysis::padded_report(&input, &padded).to_text();
+            match self.format {
+                Format::Text => rendered.push_str(&report),
+                Format::Json => eprint!("{report}"),
+            }
+        }
+        emit(&rendered, self.output.as_deref())
+    }
+}
+
 /// The headline figures (float64 analysis by nalgebra) appended to text output,
 /// with a `figures: note:` line for every figure that is not a finite number
 /// for a reason other than float64 singularity.
 fn figures_text(matrix: &Matrix, decomposition: &Decomposition) -> String {
-    use couplings::analysis::{show, worst_condition};
     let f = couplings::analysis::figures(matrix, decomposition);
+    figures_line(&f, "")
+}
+
+/// The figures lines; `what` names the compared matrices (empty: the product
+/// vs T), then a `figures: note:` line per figure that is not a number.
+fn figures_line(f: &couplings::analysis::Figures, what: &str) -> String {
+    use couplings::analysis::{show, worst_condition};
     let conds: Vec<String> = f.conditions.iter().map(|&c| show(c, None)).collect();
     let mut out = format!(
         "figures: {} layers, largest entry {} bits, worst layer condition number {} \
-         (float64 SVD), float64 product relative error {}\nlayer condition numbers: [{}]\n",
+         (float64 SVD), float64 product relative error {}{}\nlayer condition numbers: [{}]\n",
         f.layers,
         f.max_bits,
         show(worst_condition(&f.conditions), None),
+        if what.is_empty() {
+            String::new()
+        } else {
+            format!("({what}) ")
+        },
         show(f.float_error, None),
         conds.join(", ")
     );

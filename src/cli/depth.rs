@@ -1,7 +1,7 @@
 //! `couplings depth`: the exact decision of depth 0 to 3 or a re-checked
 //! certificate of at least 4 (`couplings::depth`), and the upper bound.
 
-use super::args::ModeArg;
+use super::args::{ModeArg, PadArgs};
 use super::{EXIT_INTERNAL, Failure, decompose_failure, emit, load_matrix};
 use clap::Args;
 use couplings::io;
@@ -16,7 +16,16 @@ exists. Exit code 0 when decided, 3 when the answer is unknown.
 
 Examples:
   couplings depth examples/lower_bound_4.txt
-  couplings depth matrix.txt --mode positive";
+  couplings depth matrix.txt --mode positive
+  couplings depth matrix.txt --pad 2            # padded depth, every split of n + 2
+  couplings depth matrix.txt --pad 2 --split 3  # one split
+
+With --pad K: the padded map [x; 0] -> [T x; 0] (docs/padding.md). For each
+split (P, n + K - P) the minimal depth when it is at most 3 (layers verified
+exactly) or 'at least 4' with re-checked certificates; then the exact padded
+depth over the splits when decided (always for K >= n: 0 if T = I, 1 if T is
+diagonal, else 3) and the best upper bound of decompose --pad. Deciding every
+split is limited to n + K <= 64; --split P decides one.";
 
 #[derive(Args, Debug)]
 pub(crate) struct DepthArgs {
@@ -26,11 +35,26 @@ pub(crate) struct DepthArgs {
     /// Signed or positive scales.
     #[arg(long, value_enum, default_value_t = ModeArg::Signed)]
     mode: ModeArg,
+    #[command(flatten)]
+    pad: PadArgs,
+    /// With --pad: decide only the split (P, n + K - P).
+    #[arg(long = "split", value_name = "P", requires = "pad")]
+    split: Option<usize>,
 }
 
 impl DepthArgs {
     pub(crate) fn run(self) -> Result<(), Failure> {
         let matrix = load_matrix(&self.file)?;
+        if let Some(pad) = self.pad.get() {
+            let report =
+                couplings::depth::pad::padded_depth(&matrix, pad, self.mode.into(), self.split)
+                    .map_err(|e| decompose_failure(&self.file, &e))?;
+            let mut text = report.to_text(matrix.rows());
+            if let Some(best) = report.best() {
+                text.push_str(&io::padded_to_text(&best));
+            }
+            return emit(&text, None);
+        }
         if let Some(text) = no_positive_decomposition(&matrix, self.mode) {
             return emit(&text, None);
         }

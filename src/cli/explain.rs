@@ -2,7 +2,7 @@
 //! (`couplings::explain`), with the mask stated when the coordinates are
 //! reordered.
 
-use super::args::{ModeArg, SplitArgs, StrategyArg, mask_note};
+use super::args::{ModeArg, PadArgs, SplitArgs, StrategyArg, mask_note};
 use super::{Failure, check_outputs, decompose_failure, emit, load_matrix, path_name};
 use clap::Args;
 use couplings::{Options, Strategy};
@@ -17,7 +17,8 @@ float64 condition number of every layer.
 
 Examples:
   couplings explain examples/glow_rotation_8.txt
-  couplings explain matrix.txt --mode positive --output walkthrough.md";
+  couplings explain matrix.txt --mode positive --output walkthrough.md
+  couplings explain matrix.txt --pad 4            # the padded map [x; 0] -> [T x; 0]";
 
 #[derive(Args, Debug)]
 pub(crate) struct ExplainArgs {
@@ -35,6 +36,8 @@ pub(crate) struct ExplainArgs {
     strategy: StrategyArg,
     #[command(flatten)]
     split: SplitArgs,
+    #[command(flatten)]
+    pad: PadArgs,
     /// Write the walkthrough to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -44,6 +47,18 @@ impl ExplainArgs {
     pub(crate) fn run(self) -> Result<(), Failure> {
         check_outputs(&[&self.file], &[("--output", self.output.as_deref())])?;
         let input = load_matrix(&self.file)?;
+        if let Some(pad) = self.pad.get() {
+            let options = Options {
+                mode: self.mode.into(),
+                seed: self.seed,
+                strategy: self.strategy.into(),
+                split: self.split.resolve_padded(input.rows(), pad)?,
+            };
+            let md =
+                couplings::explain::explain_padded(&input, pad, &options, &path_name(&self.file))
+                    .map_err(|e| decompose_failure(&self.file, &e))?;
+            return emit(&md, self.output.as_deref());
+        }
         let (split, mask) = self.split.resolve(input.rows())?;
         let matrix = mask
             .as_ref()

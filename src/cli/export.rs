@@ -2,11 +2,11 @@
 //! and write the layers as float tensors (safetensors, `docs/export.md`) with
 //! the float figures. The format is `couplings::export`.
 
-use super::args::{ModeArg, StrategyArg};
+use super::args::{ModeArg, PadArgs, StrategyArg};
 use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, check_outputs, decompose_failure, emit, is_stdin, path_name};
 use clap::Args;
-use couplings::export::{ExportInput, export};
+use couplings::export::{ExportInput, export, export_padded};
 use couplings::{Options, Strategy};
 use std::path::PathBuf;
 
@@ -25,7 +25,8 @@ Examples:
   couplings export examples/glow_lu_8.npy --output lu8.safetensors
   couplings export examples/glow_random_rotation_8.npy --round 3 --mode positive -o rot8.safetensors
   couplings export model.safetensors --tensor flow.0.invconv.weight -o layers.safetensors
-  python3 python/couplings_flow.py lu8.safetensors     # numpy reference loader";
+  python3 python/couplings_flow.py lu8.safetensors     # numpy reference loader
+  couplings export examples/glow_lu_8.npy --pad 8 -o lu8-padded.safetensors   # 3 layers on 16 coordinates";
 
 #[derive(Args, Debug)]
 pub(crate) struct ExportArgs {
@@ -46,6 +47,8 @@ pub(crate) struct ExportArgs {
     seed: u64,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    pad: PadArgs,
 }
 
 impl ExportArgs {
@@ -58,6 +61,9 @@ impl ExportArgs {
         }
         check_outputs(&[&self.file], &[("--output", Some(&self.output))])?;
         let (matrix, rounding) = self.input.load(&self.file)?;
+        if let Some(pad) = self.pad.get() {
+            return self.run_padded(&matrix, rounding.as_ref(), pad);
+        }
         let strategy: Strategy = self.strategy.into();
         let options = Options {
             mode: self.mode.into(),
@@ -108,6 +114,65 @@ impl ExportArgs {
             "wrote {} (format couplings-layers version {}, see docs/export.md)\n",
             self.output.display(),
             couplings::export::FORMAT_VERSION
+        );
+        emit(&out, None)
+    }
+
+    /// `--pad K`, `K > 0`: the padded chain (format version 2, docs/export.md).
+    fn run_padded(
+        &self,
+        matrix: &couplings::exact::Matrix,
+        rounding: Option<&(couplings::export::Rounding, couplings::exact::Matrix)>,
+        pad: usize,
+    ) -> Result<(), Failure> {
+        let strategy: Strategy = self.strategy.into();
+        let options = Options {
+            mode: self.mode.into(),
+            seed: self.seed,
+            strategy,
+            ..Options::default()
+        };
+        let padded = couplings::construct::pad::decompose_padded(matrix, pad, &options)
+            .map_err(|e| decompose_failure(&self.file, &e))?;
+        // The independent checker, before anything is written.
+        couplings::check_padded(matrix, &padded).map_err(|e| Failure {
+            code: EXIT_INTERNAL,
+            message: format!("internal error: the layers failed the independent check: {e}"),
+        })?;
+        let source = path_name(&self.file);
+        let input = ExportInput {
+            strategy,
+            rounding: rounding.map(|(r, _)| r),
+            unrounded: rounding.map(|(_, w)| w),
+            source: &source,
+        };
+        let (bytes, report) = export_padded(matrix, &padded, &input);
+        std::fs::write(&self.output, bytes).map_err(|e| {
+            Failure::bad_input(format!("cannot write {}: {e}", self.output.display()))
+        })?;
+        let dec = &padded.decomposition;
+        let mut out = format!(
+            "input: {source} ({n}x{n}), read exactly\n",
+            n = matrix.rows()
+        );
+        if let Some((r, _)) = rounding {
+            out += &rounding_text(r);
+        }
+        out += &format!(
+            "verified: {} layers ({} mode, pad {pad}, layers on {} coordinates, split ({}, {})), \
+             the first {} columns of the product equal [[T], [0]] exactly (independent checker)\n",
+            dec.len(),
+            dec.mode.name(),
+            dec.split.n(),
+            dec.split.first,
+            dec.split.second,
+            matrix.rows()
+        );
+        out += &report.to_text();
+        out += &format!(
+            "wrote {} (format couplings-layers version {}, padded, see docs/export.md)\n",
+            self.output.display(),
+            couplings::export::PADDED_FORMAT_VERSION
         );
         emit(&out, None)
     }

@@ -106,6 +106,7 @@ pub(crate) fn decompose_failure(path: &Path, error: &DecomposeError) -> Failure 
                 x.join(", ")
             ))
         }
+        DecomposeError::UnsupportedPadding { .. } => Failure::bad_input(format!("{name}: {error}")),
         DecomposeError::NonPositiveDeterminant { det } => Failure::bad_input(format!(
             "{name}: positive mode needs det T > 0, but det T = {}. Every layer with \
              positive scales has det > 0 (its determinant is the product of its scales), so \

@@ -12,6 +12,9 @@
 //! ([`permutation`]). [`short`] also owns the exact decision for at most three
 //! layers that `crate::depth` builds on.
 //!
+//! Padded decompositions (`docs/padding.md`) live in [`pad`]: one file per
+//! padded construction, and the padded three-layer decision.
+//!
 //! To add a strategy: a file here, a [`Strategy`] variant (the compiler then
 //! points at the dispatch in [`decompose_traced`] and at the CLI), and a
 //! [`Construction`] variant for its trace (the compiler points at `explain`).
@@ -20,6 +23,7 @@ pub mod balanced;
 pub mod blocks;
 pub mod conditioned;
 pub mod five;
+pub mod pad;
 pub mod peel;
 pub mod permutation;
 pub mod rng;
@@ -135,6 +139,16 @@ pub enum DecomposeError {
         /// Exact evidence: `T * kernel = 0`.
         kernel: Vec<Q>,
     },
+    /// The pad of a padded decomposition does not fit (too large, or a split
+    /// that no padded construction builds).
+    UnsupportedPadding {
+        /// The pad `K`.
+        pad: usize,
+        /// The dimension `n` of the target.
+        n: usize,
+        /// Why, and what to use instead.
+        reason: String,
+    },
     /// Positive mode needs `det > 0`.
     NonPositiveDeterminant {
         /// The exact determinant.
@@ -171,6 +185,9 @@ impl std::fmt::Display for DecomposeError {
                     "the matrix is singular: T x = 0 for the nonzero vector x = [{}]",
                     v.join(", ")
                 )
+            }
+            DecomposeError::UnsupportedPadding { pad, n, reason } => {
+                write!(f, "pad {pad} for n = {n} is not supported: {reason}")
             }
             DecomposeError::NonPositiveDeterminant { det } => write!(
                 f,

@@ -45,6 +45,32 @@ pub enum Construction {
     },
     /// The conditioned strategy: a float approximation and the exact core.
     Conditioned,
+    /// Padded (`docs/padding.md`): `T = I` (no layer) or `T` diagonal (one
+    /// upper layer on the split `(n | K)`).
+    PaddedTrivial,
+    /// Padded, `K >= n`: `L(T - I), U(I), L(T^-1 - I)` (`construct::pad::three`).
+    PaddedThree,
+    /// Padded, `K >= n`: the three layers with scalars chosen for float
+    /// conditioning (`construct::pad::scaled`).
+    PaddedScaled,
+    /// Padded, `K >= n`: five layers through `T = T1 T2` with balanced
+    /// conditioning (`construct::pad::split_five`).
+    PaddedSplitFive,
+    /// Padded, split `(n | K)`: `2 ceil(rank(T - E) / K) + 1` layers
+    /// (`construct::pad::chunked`).
+    PaddedChunked,
+    /// Padded, split `(n - 1 | K + 1)`, `K >= n - 2`: three layers
+    /// (`construct::pad::near_halves`).
+    PaddedNearHalves,
+    /// Padded: the exact three-layer decision on another split
+    /// (`construct::pad::decide`).
+    PaddedDecided,
+    /// Padded: `[[T, P], [0, Q]]` decomposed by an unpadded strategy
+    /// (`construct::pad::completion`).
+    PaddedCompletion {
+        /// The unpadded strategy run on the completion.
+        strategy: Strategy,
+    },
 }
 
 impl Construction {
@@ -79,6 +105,22 @@ impl Construction {
                 preconditioned: true,
             } => "balanced LDU tree (preconditioned)",
             Construction::Conditioned => "conditioned (approximation + exact core)",
+            Construction::PaddedTrivial => "padded: identity or one diagonal layer",
+            Construction::PaddedThree => "padded three layers L(T - I), U(I), L(T^-1 - I)",
+            Construction::PaddedScaled => "padded three layers, scaled for conditioning",
+            Construction::PaddedSplitFive => "padded five layers through T = T1 T2",
+            Construction::PaddedChunked => "padded chunked chain (split (n | K))",
+            Construction::PaddedNearHalves => "padded near-halves L U L (split (n - 1 | K + 1))",
+            Construction::PaddedDecided => "padded three layers (exact decision)",
+            Construction::PaddedCompletion {
+                strategy: Strategy::Shallow,
+            } => "padded completion + shallow strategy",
+            Construction::PaddedCompletion {
+                strategy: Strategy::Balanced,
+            } => "padded completion + balanced strategy",
+            Construction::PaddedCompletion {
+                strategy: Strategy::Conditioned,
+            } => "padded completion + conditioned strategy",
         }
     }
 
@@ -102,9 +144,51 @@ impl Construction {
             | Construction::LeftPeel
             | Construction::RandomPeel
             | Construction::TwoPeels
-            | Construction::HubChain => Strategy::Shallow,
-            Construction::BalancedTree { .. } => Strategy::Balanced,
-            Construction::Conditioned => Strategy::Conditioned,
+            | Construction::HubChain
+            | Construction::PaddedTrivial
+            | Construction::PaddedNearHalves
+            | Construction::PaddedDecided => Strategy::Shallow,
+            Construction::BalancedTree { .. } | Construction::PaddedChunked => Strategy::Balanced,
+            Construction::Conditioned
+            | Construction::PaddedScaled
+            | Construction::PaddedSplitFive => Strategy::Conditioned,
+            // The unit chain is what both shallow and balanced return for K >= n.
+            Construction::PaddedThree => Strategy::Shallow,
+            Construction::PaddedCompletion { strategy } => strategy,
+        }
+    }
+
+    /// Whether the construction is one of the padded ones (`docs/padding.md`).
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::construct::Construction;
+    /// assert!(Construction::PaddedThree.is_padded());
+    /// assert!(!Construction::FiveLayerCore.is_padded());
+    /// ```
+    pub fn is_padded(self) -> bool {
+        match self {
+            Construction::PaddedTrivial
+            | Construction::PaddedThree
+            | Construction::PaddedScaled
+            | Construction::PaddedSplitFive
+            | Construction::PaddedChunked
+            | Construction::PaddedNearHalves
+            | Construction::PaddedDecided
+            | Construction::PaddedCompletion { .. } => true,
+            Construction::Identity
+            | Construction::OneLayer
+            | Construction::TwoLayers
+            | Construction::ThreeLayers
+            | Construction::BalancedSigns
+            | Construction::ThreeLayersDecided
+            | Construction::FiveLayerCore
+            | Construction::LeftPeel
+            | Construction::RandomPeel
+            | Construction::TwoPeels
+            | Construction::HubChain
+            | Construction::BalancedTree { .. }
+            | Construction::Conditioned => false,
         }
     }
 }

@@ -8,6 +8,9 @@
 //! bound from `decompose`, and writes the report (`text`). The proof is in
 //! `docs/lower-bounds.md`; the block identities are in `proofs/depth.proof`.
 //!
+//! Padded depth (`--pad K`, `docs/padding.md`) is [`pad`]: the same questions
+//! for the padded map `[x; 0] -> [T x; 0]`, split by split.
+//!
 //! Every positive answer comes with a decomposition whose product is verified
 //! exactly; every negative answer comes with a certificate that the procedure
 //! re-checks with [`recheck::recheck`] before returning it. If either
@@ -26,6 +29,7 @@
 //! assert!(couplings::depth::recheck::recheck(&hard, certificate).is_ok());
 //! ```
 
+pub mod pad;
 pub mod recheck;
 mod text;
 

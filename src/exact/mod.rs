@@ -1,12 +1,15 @@
 //! Exact linear algebra over the rationals: the dense [`Matrix`] type, exact number
 //! parsing, and the fast kernels the constructions need (shared-denominator
 //! products, fraction-free inversion, determinants, kernels, triangular
-//! factorisations), and the rounding of a matrix to float64 ([`to_float`]) for
-//! the code whose point is floats. Nothing here knows about coupling layers.
+//! factorisations), exact univariate polynomials ([`Poly`]: interpolation and
+//! rational roots, for the padded depth decision), and the rounding of a matrix
+//! to float64 ([`to_float`]) for the code whose point is floats. Nothing here
+//! knows about coupling layers.
 
 mod fast;
 mod kernels;
 mod number;
+mod poly;
 
 pub use fast::{add as q_add, div as q_div, gcd_biguint, mul as q_mul, ratio};
 pub use kernels::{
@@ -17,6 +20,7 @@ pub use number::{
     BUDGET_BITS_PER_BYTE, BUDGET_SLACK_BITS, MAX_DIGITS, MAX_EXPONENT, NumberError, NumberReader,
     Q, bits, fmt_q, parse_q, q, qi, sign, to_f64,
 };
+pub use poly::{Poly, is_small_prime};
 
 use num_traits::{One, Zero};
 

@@ -188,6 +188,18 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks) {
         Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
             "(No walkthrough is written for the strategy `{construction}`.)\n"
         )),
+        // Padded constructions have their own walkthrough (`explain::padded`).
+        Construction::PaddedTrivial
+        | Construction::PaddedThree
+        | Construction::PaddedScaled
+        | Construction::PaddedSplitFive
+        | Construction::PaddedChunked
+        | Construction::PaddedNearHalves
+        | Construction::PaddedDecided
+        | Construction::PaddedCompletion { .. } => w.line(&format!(
+            "(`{construction}` is a padded construction; its walkthrough is \
+             `couplings explain --pad K`.)\n"
+        )),
     }
 }
 

@@ -17,6 +17,13 @@ pub(super) fn layers_markdown(target: &Matrix, dec: &Decomposition) -> String {
 
 fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
     let k = dec.layers.len();
+    layer_list(w, dec);
+    check_and_figures(w, target, dec, k);
+}
+
+/// Section 4: every layer's scale and shift.
+pub(super) fn layer_list(w: &mut Writer, dec: &Decomposition) {
+    let k = dec.layers.len();
     w.line("## 4. Layers\n");
     w.line(&format!(
         "{k} layers, in the order they act (M1 first); the product is M{k} ... M1.\n"
@@ -39,6 +46,9 @@ fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
         ));
         w.push(&latex_matrix(shift, &l.shift));
     }
+}
+
+fn check_and_figures(w: &mut Writer, target: &Matrix, dec: &Decomposition, k: usize) {
     w.line("## 5. Product check\n");
     match check(target, dec) {
         Ok(r) => w.line(&format!(
@@ -65,6 +75,13 @@ fn layers_section(w: &mut Writer, target: &Matrix, dec: &Decomposition) {
         target.max_bits(),
         show(f.float_error)
     ));
+    condition_table(w, dec, &f);
+}
+
+/// The figures table (one row per layer), then a note per figure that is
+/// not a number.
+pub(super) fn condition_table(w: &mut Writer, dec: &Decomposition, f: &analysis::Figures) {
+    let show = |v: f64| analysis::show(v, None);
     w.line("| layer | kind | largest entry (bits) | condition number (float64, 2-norm) |");
     w.line("|---|---|---|---|");
     for (i, (l, c)) in dec.layers.iter().zip(&f.conditions).enumerate() {

@@ -22,6 +22,19 @@ pub fn lemma_file(lemma: &str) -> &'static str {
             "proofs/symmetry.proof"
         }
         "merge_lower" | "merge_upper" => "proofs/layers.proof",
+        "padded_three"
+        | "padded_three_first_column"
+        | "padded_three_scaled"
+        | "padded_one_upper"
+        | "padded_one_lower"
+        | "padded_two_lu_order"
+        | "padded_two_ul_order"
+        | "padded_chunk_reload"
+        | "padded_zeroing"
+        | "padded_lul_a"
+        | "padded_lul_c"
+        | "padded_lul_move"
+        | "padded_lul_e2" => "proofs/padding.proof",
         _ => "proofs/",
     }
 }
@@ -53,6 +66,20 @@ pub const CITED_LEMMAS: &[&str] = &[
     "swap_chain",
     "chain_inverse",
     "permutation_conjugation",
+    "merge_lower",
+    "padded_three",
+    "padded_three_first_column",
+    "padded_three_scaled",
+    "padded_one_upper",
+    "padded_one_lower",
+    "padded_two_lu_order",
+    "padded_two_ul_order",
+    "padded_chunk_reload",
+    "padded_zeroing",
+    "padded_lul_a",
+    "padded_lul_c",
+    "padded_lul_move",
+    "padded_lul_e2",
 ];
 
 pub(super) fn lemma(name: &str) -> String {

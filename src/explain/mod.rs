@@ -10,7 +10,8 @@
 //! construction does not export them); every "verified" line is the result of a
 //! computation in this module, and a claim that does not hold is printed as such.
 //! Matrices larger than 8x8 are summarised (shape, largest entry in bits, the
-//! top-left 4x4 corner).
+//! top-left 4x4 corner). Padded decompositions (`--pad K`) have their own
+//! walkthrough, [`padded`].
 //!
 //! # Examples
 //! ```
@@ -25,10 +26,12 @@ mod half;
 mod layers;
 mod lemmas;
 mod markdown;
+pub mod padded;
 pub mod unequal;
 
 pub use lemmas::{CITED_LEMMAS, lemma_file};
 pub use markdown::{FULL_UP_TO, latex_matrix, latex_q};
+pub use padded::explain_padded;
 
 use crate::construct::{DecomposeError, Options, Trace, decompose_traced};
 use crate::exact::Matrix;

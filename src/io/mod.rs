@@ -71,6 +71,21 @@
 //! zero scale is a structural defect that [`crate::check()`] reports with a
 //! witness), but every number must parse.
 //!
+//! ## Padded decompositions
+//!
+//! A padded decomposition (`docs/padding.md`, [`padded_to_json`] /
+//! [`padded_from_json`]) adds `"pad": K` right after `"split"` (and `"mask"`
+//! before it when the unpadded coordinates are reordered). Then `n` is the
+//! number of coordinates the layers act on, `n_unpadded + K`, the padded
+//! coordinates are the **last** `K`, `split` splits all `n` of them, and the
+//! product `M` of the layers satisfies `M[:, :n_unpadded] = [[T], [0]]` (it maps
+//! `[x; 0]` to `[T x; 0]`; its last `K` columns are free). `pad` must be a
+//! non-negative integer smaller than `n`, given at most once; absent means 0,
+//! and a document without `pad` (or with `"pad": 0`) is an ordinary one.
+//! [`decomposition_from_json`] refuses `pad > 0` (the layers do not multiply to
+//! the target), so an old reader of this crate's API cannot misread a padded
+//! file.
+//!
 //! Error messages number layers from 0 by their position in `layers` (as the
 //! checker does) and spell the position out: `layer 2 (layers[2])`. Entry
 //! positions are 0-based JSON paths such as `shift[1][0]` or `scale[2]`. (The
@@ -87,10 +102,10 @@ mod text;
 pub use input::{InputError, InputFormat, load_input};
 pub use json::{
     Entry, JsonError, decomposition_from_json, decomposition_from_node, decomposition_to_json,
-    json_document, read_decomposition,
+    json_document, padded_from_json, padded_to_json, read_decomposition,
 };
 pub use matrix::{ParseError, matrix_to_text, parse_matrix, read_matrix, read_text};
 pub use npy::{npy_bytes_f32, npy_bytes_f64, parse_npy};
 pub use safetensors::{Safetensors, SafetensorsWriter, TensorInfo, parse_safetensors, read_tensor};
 pub use tensor::{DType, RawTensor, TensorError, f64_to_exact};
-pub use text::decomposition_to_text;
+pub use text::{decomposition_to_text, padded_to_text};

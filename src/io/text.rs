@@ -3,7 +3,7 @@
 //! exact, with large blocks summarised.
 
 use crate::exact::{Matrix, Q, bits, fmt_q, to_f64};
-use crate::layer::{Decomposition, Kind, Layer};
+use crate::layer::{Decomposition, Kind, Layer, PaddedDecomposition};
 use num_traits::{Signed, Zero};
 use std::fmt::Write as _;
 
@@ -36,6 +36,44 @@ fn summary_entry(x: &Q) -> String {
             bits(x)
         )
     }
+}
+
+/// Renders a padded decomposition for people: a line stating the pad (and the
+/// mask), then [`decomposition_to_text`] of its layers on `n + pad` coordinates.
+///
+/// # Examples
+/// ```
+/// use couplings::{Decomposition, Layer, Mode, PaddedDecomposition, Split, exact::{Matrix, qi}};
+/// use couplings::io::padded_to_text;
+/// let padded = PaddedDecomposition {
+///     pad: 1,
+///     mask: None,
+///     decomposition: Decomposition {
+///         split: Split::new(1, 1),
+///         mode: Mode::Signed,
+///         layers: vec![Layer::upper(Matrix::zeros(1, 1), vec![qi(3)])],
+///     },
+/// };
+/// assert!(padded_to_text(&padded).starts_with("padded: pad 1, n = 1"));
+/// ```
+pub fn padded_to_text(padded: &PaddedDecomposition) -> String {
+    let n = padded.n();
+    let mut out = format!(
+        "padded: pad {}, n = {n}: the layers act on (x; 0), x in Q^{n} followed by {} zero \
+         coordinates, and their product M satisfies M[:, :{n}] = [[T], [0]] (docs/padding.md)\n",
+        padded.pad, padded.pad
+    );
+    if let Some(mask) = &padded.mask {
+        let order: Vec<String> = padded.order().iter().map(|c| format!("x{c}")).collect();
+        let _ = writeln!(
+            out,
+            "mask: first part = coordinates {mask:?}; the layers act on the reordered vector ({}, \
+             then the padded coordinates) and represent P T P^-1 for that reordering P",
+            order.join(", ")
+        );
+    }
+    out.push_str(&decomposition_to_text(&padded.decomposition));
+    out
 }
 
 /// Renders a decomposition for people: a header line (n, split, mode, number of

@@ -8,9 +8,10 @@ mod read;
 mod write;
 
 pub use read::{
-    decomposition_from_json, decomposition_from_node, json_document, read_decomposition,
+    decomposition_from_json, decomposition_from_node, json_document, padded_from_json,
+    read_decomposition,
 };
-pub use write::decomposition_to_json;
+pub use write::{decomposition_to_json, padded_to_json};
 
 use super::matrix::describe_path;
 use crate::exact::NumberError;

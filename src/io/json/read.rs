@@ -8,7 +8,7 @@
 use super::{Entry, JsonError};
 use crate::exact::{Matrix, NumberReader, Q};
 use crate::io::matrix::read_text;
-use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
+use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};
 use crate::untrusted::json::{self, ErrorKind, Node, Value};
 use crate::untrusted::strip_bom;
 use std::path::Path;
@@ -117,8 +117,130 @@ pub fn decomposition_from_json(text: &str) -> Result<Decomposition, JsonError> {
 /// [`decomposition_from_json`] on a document already read by [`json_document`].
 ///
 /// # Errors
-/// As [`decomposition_from_json`].
+/// As [`decomposition_from_json`], and a [`JsonError::Field`] naming `pad`
+/// for a padded document (read those with [`padded_from_json`]).
 pub fn decomposition_from_node(root: &Node) -> Result<Decomposition, JsonError> {
+    let pad = read_pad(root)?;
+    if pad > 0 {
+        return Err(field_err(
+            "pad",
+            format!(
+                "is {pad}: this is a padded decomposition (the layers act on n + pad \
+                 coordinates and represent [[T], [0]] in their first columns, docs/padding.md); \
+                 read it with `padded_from_json` (`couplings check` reads the pad itself)"
+            ),
+        ));
+    }
+    read_body(root)
+}
+
+/// Reads a padded decomposition in the JSON layer format: the layers as
+/// [`decomposition_from_json`] reads them (on `n = n_unpadded + pad`
+/// coordinates), the pad (`"pad"`, a non-negative integer smaller than `n`;
+/// absent means 0) and the optional `"mask"` (distinct unpadded coordinates,
+/// as many as `split[0]`). A key given twice is refused, as everywhere.
+///
+/// # Errors
+/// As [`decomposition_from_json`], and a [`JsonError::Field`] naming `pad` or
+/// `mask` when they are malformed (negative, not an integer, too large).
+///
+/// # Examples
+/// ```
+/// use couplings::io::{padded_from_json, JsonError};
+/// let json = r#"{"n": 2, "split": [1, 1], "pad": 1, "mode": "signed", "layers": []}"#;
+/// assert_eq!(padded_from_json(json).unwrap().pad, 1);
+/// for bad in ["-1", "2", "1.5", "\"1\"", "18446744073709551616"] {
+///     let text = json.replace("\"pad\": 1", &format!("\"pad\": {bad}"));
+///     let err = padded_from_json(&text).unwrap_err();
+///     assert!(matches!(&err, JsonError::Field { field, .. } if field == "pad"), "{bad}: {err}");
+/// }
+/// let twice = json.replace("\"pad\": 1", "\"pad\": 1, \"pad\": 0");
+/// assert!(matches!(padded_from_json(&twice), Err(JsonError::DuplicateKey { .. })));
+/// ```
+pub fn padded_from_json(text: &str) -> Result<PaddedDecomposition, JsonError> {
+    let root = json_document(text)?;
+    let pad = read_pad(&root)?;
+    let decomposition = read_body(&root)?;
+    let total = decomposition.split.n();
+    if pad >= total {
+        return Err(field_err(
+            "pad",
+            format!(
+                "is {pad}, but the layers act on n = {total} coordinates; the pad must leave at \
+                 least one unpadded coordinate (pad < n)"
+            ),
+        ));
+    }
+    let mask = read_mask(&root, total - pad, decomposition.split.first)?;
+    Ok(PaddedDecomposition {
+        pad,
+        mask,
+        decomposition,
+    })
+}
+
+/// The `pad` field: absent is 0; otherwise a non-negative JSON integer.
+fn read_pad(root: &Node) -> Result<usize, JsonError> {
+    let Some(value) = root.get("pad") else {
+        return Ok(0);
+    };
+    value
+        .as_u64()
+        .and_then(|v| usize::try_from(v).ok())
+        .ok_or_else(|| {
+            field_err(
+                "pad",
+                format!(
+                    "must be a non-negative integer (the number of padded coordinates), found {}",
+                    value.describe()
+                ),
+            )
+        })
+}
+
+/// The optional `mask` of a padded document: distinct coordinates below `n`
+/// (the unpadded dimension), as many as the first part.
+fn read_mask(root: &Node, n: usize, first: usize) -> Result<Option<Vec<usize>>, JsonError> {
+    let Some(value) = root.get("mask") else {
+        return Ok(None);
+    };
+    let bad = |m: String| field_err("mask", m);
+    let items = value.as_array().ok_or_else(|| {
+        bad(format!(
+            "must be an array of coordinate indices, found {}",
+            value.describe()
+        ))
+    })?;
+    if items.len() != first {
+        return Err(bad(format!(
+            "lists {} coordinates but split[0] is {first}; they must agree",
+            items.len()
+        )));
+    }
+    let mut seen = vec![false; n];
+    let mut coords = Vec::with_capacity(items.len());
+    for item in items {
+        let c = item
+            .as_u64()
+            .and_then(|c| usize::try_from(c).ok())
+            .ok_or_else(|| bad(format!("entry {} is not a coordinate index", item.describe())))?;
+        if c >= n {
+            return Err(bad(format!(
+                "coordinate {c} is not one of the {n} unpadded coordinates (the padded ones always \
+                 stay last)"
+            )));
+        }
+        if std::mem::replace(&mut seen[c], true) {
+            return Err(bad(format!("coordinate {c} is listed twice")));
+        }
+        coords.push(c);
+    }
+    coords.sort_unstable();
+    Ok(Some(coords))
+}
+
+/// The layers of a document (`n`, `split`, `mode`, `layers`).
+fn read_body(root: &Node) -> Result<Decomposition, JsonError> {
     let mut numbers = NumberReader::for_input(root.raw().len());
     if root.as_object().is_none() {
         return Err(field_err(

@@ -2,7 +2,7 @@
 //! line, keys in the documented order).
 
 use crate::exact::{Q, fmt_q};
-use crate::layer::Decomposition;
+use crate::layer::{Decomposition, PaddedDecomposition};
 use std::fmt::Write as _;
 
 fn q_json(x: &Q) -> String {
@@ -36,11 +36,52 @@ fn q_list(xs: &[Q]) -> String {
 /// assert_eq!(decomposition_from_json(&json).unwrap(), dec);
 /// ```
 pub fn decomposition_to_json(decomposition: &Decomposition) -> String {
+    write_json(decomposition, &[])
+}
+
+/// Writes a padded decomposition in the JSON layer format: as
+/// [`decomposition_to_json`] for its layers (`n` is `n + pad`, the split is of
+/// `n + pad`), with `"mask"` (when the unpadded coordinates are reordered) and
+/// `"pad": K` right after `"split"`. With `pad = 0` and no mask the output is
+/// exactly [`decomposition_to_json`]'s.
+///
+/// # Examples
+/// ```
+/// use couplings::{Decomposition, Layer, Mode, PaddedDecomposition, Split, exact::{Matrix, qi}};
+/// use couplings::io::{padded_from_json, padded_to_json};
+/// let layer = Layer::upper(Matrix::zeros(1, 1), vec![qi(3)]);
+/// let padded = PaddedDecomposition {
+///     pad: 1,
+///     mask: None,
+///     decomposition: Decomposition { split: Split::new(1, 1), mode: Mode::Signed, layers: vec![layer] },
+/// };
+/// let json = padded_to_json(&padded);
+/// assert!(json.starts_with("{\n  \"n\": 2,\n  \"split\": [1, 1],\n  \"pad\": 1,\n"));
+/// assert_eq!(padded_from_json(&json).unwrap(), padded);
+/// ```
+pub fn padded_to_json(padded: &PaddedDecomposition) -> String {
+    let mut extra = Vec::new();
+    if let Some(mask) = &padded.mask {
+        let list: Vec<String> = mask.iter().map(ToString::to_string).collect();
+        extra.push(format!("  \"mask\": [{}],", list.join(", ")));
+    }
+    if padded.pad > 0 {
+        extra.push(format!("  \"pad\": {},", padded.pad));
+    }
+    write_json(&padded.decomposition, &extra)
+}
+
+/// The writer; `extra` lines go right after `"split"`.
+fn write_json(decomposition: &Decomposition, extra: &[String]) -> String {
     let split = decomposition.split;
     let mut out = String::new();
     out.push_str("{\n");
     let _ = writeln!(out, "  \"n\": {},", split.n());
     let _ = writeln!(out, "  \"split\": [{}, {}],", split.first, split.second);
+    for line in extra {
+        out.push_str(line);
+        out.push('\n');
+    }
     let _ = writeln!(out, "  \"mode\": \"{}\",", decomposition.mode.name());
     if decomposition.layers.is_empty() {
         out.push_str("  \"layers\": []\n}\n");
