@@ -7,6 +7,7 @@
 mod fast;
 mod kernels;
 mod number;
+pub mod poly;
 
 pub use fast::{add as q_add, div as q_div, gcd_biguint, mul as q_mul, ratio};
 pub use kernels::{

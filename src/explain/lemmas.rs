@@ -22,6 +22,16 @@ pub fn lemma_file(lemma: &str) -> &'static str {
             "proofs/symmetry.proof"
         }
         "merge_lower" | "merge_upper" => "proofs/layers.proof",
+        "four_layer_sandwich"
+        | "four_layer_sandwich_inverse"
+        | "four_layer_lu"
+        | "four_layer_lu_inverse"
+        | "four_layer_product"
+        | "four_layer_stratum_a"
+        | "four_layer_intertwiner"
+        | "four_conic_point" => "proofs/four.proof",
+        "peel_four_blocks" | "six_peel_blocks" | "six_inverse_corner" | "six_peel_factor"
+        | "six_similarity" | "six_middle_w" | "six_chain" => "proofs/six.proof",
         _ => "proofs/",
     }
 }
@@ -53,6 +63,13 @@ pub const CITED_LEMMAS: &[&str] = &[
     "swap_chain",
     "chain_inverse",
     "permutation_conjugation",
+    "four_layer_sandwich",
+    "four_layer_sandwich_inverse",
+    "four_layer_lu",
+    "four_layer_intertwiner",
+    "peel_four_blocks",
+    "six_peel_blocks",
+    "six_inverse_corner",
 ];
 
 pub(super) fn lemma(name: &str) -> String {
