@@ -16,9 +16,10 @@
 //! sign-free candidates are preferred. Worst case 9 layers.
 
 use super::blocks::{Blocks, Chain, Symmetry, conjugate_matrix, merged_len, unconjugate_chain};
+use super::four::{self, Effort};
 use super::rng::Rng;
 use super::short::{self, Decision};
-use super::{Construction, Options, Trace, five, peel};
+use super::{Construction, Options, Trace, five, peel, peel_four, six};
 use crate::exact::{Matrix, Q};
 use crate::layer::Mode;
 
@@ -102,6 +103,13 @@ pub(super) fn search(
         return Some((layers, Trace::plain(Construction::ThreeLayersDecided)));
     }
 
+    // Tier 1b: four layers (closed forms at d = 2, a bounded search at d = 3,
+    // the triangular criterion at every d).
+    if let Some((c, g, method)) = four::search(t, t_inv, positive, Effort::default(), options.seed)
+    {
+        return Some((c, trace(Construction::FourLayers { method }, g, false)));
+    }
+
     // Tier 2: the five-layer core on T and S T S, and block-permutation conjugates.
     let mut rng = Rng::new(options.seed);
     let id: Vec<usize> = (0..d).collect();
@@ -140,6 +148,15 @@ pub(super) fn search(
         }
     }
 
+    // Tier 2b: a peel and four layers (five layers where the core does not
+    // apply, or needs the positive-mode sign fix).
+    if let Some((c, g)) = peel_four::peel_four(t, t_inv, positive, options.seed) {
+        best.offer(c, trace(Construction::PeelFour, g, false));
+        if best.at_most(5) {
+            return best.chain;
+        }
+    }
+
     // Tier 3: one peel (deterministic when a diagonal block is invertible).
     for g in Symmetry::ALL {
         let gt = g.apply(t, t_inv);
@@ -155,6 +172,15 @@ pub(super) fn search(
             }
         }
     }
+    // Tier 3b: six layers for every matrix, in both modes.
+    let det_t = det.cloned().unwrap_or_else(|| t.det());
+    if let Some(c) = six::six_layers(t, t_inv, &det_t, positive, options.seed) {
+        best.offer(c, Trace::plain(Construction::SixLayers));
+        if best.at_most(6) {
+            return best.chain;
+        }
+    }
+    // Fallbacks (never expected to be needed: the six-layer search is bounded).
     for attempt in 0..RANDOM_PEELS {
         let g = Symmetry::ALL[attempt % 4];
         let b = Blocks::of(&g.apply(t, t_inv));

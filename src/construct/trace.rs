@@ -7,6 +7,7 @@
 
 use super::Strategy;
 use super::blocks::Symmetry;
+use super::four::FourMethod;
 
 /// Which construction produced a decomposition. [`Construction::name`] is the
 /// name the text outputs print (a contract: the names do not change).
@@ -27,14 +28,25 @@ pub enum Construction {
     BalancedSigns,
     /// The complete decision for at most three layers (singular blocks included).
     ThreeLayersDecided,
+    /// Four layers `U L U L` (`construct::four`), with the method that found them.
+    FourLayers {
+        /// How the four-layer unknowns were found.
+        method: FourMethod,
+    },
     /// The five-layer core (`construct::five`).
     FiveLayerCore,
+    /// A unit layer peeled, then four layers by the triangular criterion
+    /// (five layers; `construct::peel_four`).
+    PeelFour,
     /// One deterministic lower peel, then the core (six layers).
     LeftPeel,
     /// One seeded random lower peel, then the core.
     RandomPeel,
     /// A right peel and a left peel, then the core (seven layers).
     TwoPeels,
+    /// Six layers for every matrix (`construct::six`): two unit peels around a
+    /// four-layer middle.
+    SixLayers,
     /// The hub chain of an unequal split (`construct::split`).
     HubChain,
     /// The balanced strategy's recursive LDU tree; `preconditioned` when it ran
@@ -93,10 +105,24 @@ impl Construction {
             Construction::ThreeLayers => "three layers",
             Construction::BalancedSigns => "balanced signs",
             Construction::ThreeLayersDecided => "three layers (exact decision)",
+            Construction::FourLayers {
+                method: FourMethod::Conic,
+            } => "four layers (conic)",
+            Construction::FourLayers {
+                method: FourMethod::FixedX,
+            } => "four layers (fixed X)",
+            Construction::FourLayers {
+                method: FourMethod::Vieta,
+            } => "four layers (Vieta jumping)",
+            Construction::FourLayers {
+                method: FourMethod::Triangular,
+            } => "four layers (triangular)",
             Construction::FiveLayerCore => "five-layer core",
+            Construction::PeelFour => "peel + four layers",
             Construction::LeftPeel => "left peel + core",
             Construction::RandomPeel => "random peel + core",
             Construction::TwoPeels => "two peels + core",
+            Construction::SixLayers => "six layers (peels + four-layer middle)",
             Construction::HubChain => "hub chain (unequal split)",
             Construction::BalancedTree {
                 preconditioned: false,
@@ -140,10 +166,13 @@ impl Construction {
             | Construction::ThreeLayers
             | Construction::BalancedSigns
             | Construction::ThreeLayersDecided
+            | Construction::FourLayers { .. }
             | Construction::FiveLayerCore
             | Construction::LeftPeel
             | Construction::RandomPeel
             | Construction::TwoPeels
+            | Construction::PeelFour
+            | Construction::SixLayers
             | Construction::HubChain
             | Construction::PaddedTrivial
             | Construction::PaddedNearHalves
@@ -186,6 +215,8 @@ impl Construction {
             | Construction::LeftPeel
             | Construction::RandomPeel
             | Construction::TwoPeels
+            | Construction::PeelFour
+            | Construction::SixLayers
             | Construction::HubChain
             | Construction::BalancedTree { .. }
             | Construction::Conditioned => false,

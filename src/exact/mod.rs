@@ -9,7 +9,8 @@
 mod fast;
 mod kernels;
 mod number;
-mod poly;
+pub mod poly;
+mod univariate;
 
 pub use fast::{add as q_add, div as q_div, gcd_biguint, mul as q_mul, ratio};
 pub use kernels::{
@@ -20,7 +21,7 @@ pub use number::{
     BUDGET_BITS_PER_BYTE, BUDGET_SLACK_BITS, MAX_DIGITS, MAX_EXPONENT, NumberError, NumberReader,
     Q, bits, fmt_q, parse_q, q, qi, sign, to_f64,
 };
-pub use poly::{Poly, is_small_prime};
+pub use univariate::{Poly, is_small_prime};
 
 use num_traits::{One, Zero};
 

@@ -7,6 +7,7 @@ use super::layers::layers_markdown;
 use super::lemmas::lemma;
 use super::markdown::{Writer, latex_matrix, not, short, yes};
 use crate::construct::blocks::{Blocks, Symmetry, conjugate_matrix};
+use crate::construct::four::FourMethod;
 use crate::construct::{Construction, Strategy, Trace};
 use crate::exact::{Matrix, triangular_inverse, ul_unit_lower};
 use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
@@ -115,7 +116,9 @@ pub(super) fn walkthrough(
 
     // 3. Steps.
     w.line("## 3. The steps\n");
-    steps(&mut w, trace.construction, &b);
+    // The layers for G (each symmetry's map of chains is an involution).
+    let chain_g = trace.symmetry.restore(dec.layers.clone());
+    steps(&mut w, trace.construction, &b, &chain_g);
     if trace.sign_fix {
         w.line("### Positive mode: moving the forced signs out\n");
         w.line(&format!(
@@ -136,8 +139,9 @@ pub(super) fn walkthrough(
     w.out
 }
 
-/// Section 3: the steps of `construction` on the blocks `b` of G.
-fn steps(w: &mut Writer, construction: Construction, b: &Blocks) {
+/// Section 3: the steps of `construction` on the blocks `b` of G, whose layers
+/// (application order) are `chain_g`.
+fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Layer]) {
     match construction {
         Construction::Identity => w.line("T is the identity: zero layers.\n"),
         Construction::OneLayer => w.line(
@@ -159,6 +163,9 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks) {
             ));
         }
         Construction::TwoPeels => two_peels_steps(w, b),
+        Construction::FourLayers { method } => four_layer_steps(w, b, chain_g, method),
+        Construction::PeelFour => peel_four_steps(w, b, chain_g),
+        Construction::SixLayers => six_layer_steps(w, b, chain_g),
         Construction::ThreeLayersDecided => w.line(
             "The closed forms above did not apply directly (a singular off-diagonal block), \
              and the complete decision for at most three layers (`docs/lower-bounds.md`, \
@@ -210,6 +217,147 @@ fn strategy_flag(strategy: Strategy) -> String {
     } else {
         format!(" --strategy {}", strategy.name())
     }
+}
+
+/// The four-layer construction: the method, then `(X, V)` read off the layers
+/// for G and the two forms of Lemma 4L recomputed.
+fn four_layer_steps(w: &mut Writer, b: &Blocks, chain_g: &[Layer], method: FourMethod) {
+    w.line(&format!(
+        "Lemma 4L (`docs/construction.md`, tier 1b): G is `U L U L` iff there are X, V with \
+         `F(X, V) = G11 + X G21 + G12 V + X G22 V` and \
+         `G(X, V) = S22 - V S12 - S21 X + V S11 X` (S = G^-1) both diagonal with nonzero \
+         (positive) diagonals ({}, {}); the layers are then `L(-V, I)`, `U(Gm12, F)`, \
+         `L(Gm21 F^-1, G^-1)`, `U(-X, I)` with `Gm = U(X, I) G L(V, I)` ({}). The method \
+         that found X and V: **{}** ({}).\n",
+        lemma("four_layer_sandwich"),
+        lemma("four_layer_sandwich_inverse"),
+        lemma("four_layer_lu"),
+        method.name(),
+        match method {
+            FourMethod::Conic =>
+                "d = 2: the scales on a conic parametrised by one rational \
+                                  number, then an intertwiner K of `G22 Psi` and `S11 Phi`",
+            FourMethod::FixedX =>
+                "d = 2: a fixed X, and V from the four linear off-diagonal \
+                                   equations",
+            FourMethod::Vieta =>
+                "d = 3: a rational point of the scale surface found by \
+                                  Vieta jumping, then an intertwiner",
+            FourMethod::Triangular =>
+                "G22 and S11 triangular up to a simultaneous \
+                                       permutation, so an intertwiner with simple spectrum \
+                                       exists over Q",
+        }
+    ));
+    let Ok(inv) = b.assemble().inverse() else {
+        return;
+    };
+    let bi = Blocks::of(&inv);
+    let shape_ok = chain_g.len() == 4
+        && chain_g[0].kind == Kind::Lower
+        && chain_g[3].kind == Kind::Upper
+        && chain_g[0].scale.iter().all(|x| x == &crate::exact::qi(1))
+        && chain_g[3].scale.iter().all(|x| x == &crate::exact::qi(1));
+    if !shape_ok {
+        w.line(
+            "(The layers for G are not in the `L U L U` application order with unit outer \
+                scales, so X and V are not read off here.)\n",
+        );
+        return;
+    }
+    let v = -&chain_g[0].shift;
+    let x = -&chain_g[3].shift;
+    w.line(
+        "Read off the layers for G: `V = -(shift of the first layer)`, \
+            `X = -(shift of the last layer)`.\n",
+    );
+    w.push(&latex_matrix("X", &x));
+    w.push(&latex_matrix("V", &v));
+    let forms = crate::construct::four::forms(b, &bi, &x, &v);
+    w.push(&latex_matrix("F(X, V)", &forms.f));
+    w.push(&latex_matrix("G(X, V)", &forms.g));
+    w.line(&format!(
+        "- Verified: F(X, V) is diagonal: {}; G(X, V) is diagonal: {}.\n",
+        yes(forms.f.is_diagonal()),
+        yes(forms.g.is_diagonal())
+    ));
+}
+
+/// The peel-and-four construction: `B0` read off the last layer, the two
+/// blocks the triangular criterion needs.
+fn peel_four_steps(w: &mut Writer, b: &Blocks, chain_g: &[Layer]) {
+    w.line(&format!(
+        "A unit upper layer `U(B0, I)` is peeled: `M := U(-B0, I) G` is `L U L U` when \
+         `M11 = G11 - B0 G21` and `(M^-1)22 = S22 + S21 B0` (S = G^-1) are triangular up to \
+         simultaneous permutations with nonzero diagonals (the triangular criterion of the \
+         four-layer construction, on `S M S`; {}). Both are affine in B0, so B0 solves a linear \
+         system (`docs/construction.md`, tier 2b).\n",
+        lemma("peel_four_blocks")
+    ));
+    let (Some(last), Ok(inv)) = (chain_g.last(), b.assemble().inverse()) else {
+        return;
+    };
+    if last.kind != Kind::Upper {
+        return;
+    }
+    let b0 = &last.shift;
+    let bi = Blocks::of(&inv);
+    let m11 = &b.t11 - &(b0 * &b.t21);
+    let mi22 = &bi.t22 + &(&bi.t21 * b0);
+    w.push(&latex_matrix("B_0", b0));
+    w.push(&latex_matrix("M_{11}", &m11));
+    w.push(&latex_matrix("(M^{-1})_{22}", &mi22));
+    use crate::construct::four::triangular::triangular_order;
+    w.line(&format!(
+        "- Verified: M11 is triangular up to a simultaneous permutation: {}; so is (M^-1)22: {}.\n",
+        yes(triangular_order(&m11).is_some()),
+        yes(triangular_order(&mi22).is_some())
+    ));
+}
+
+/// The six-layer construction: the peels read off the outer layers, the
+/// middle's blocks recomputed.
+fn six_layer_steps(w: &mut Writer, b: &Blocks, chain_g: &[Layer]) {
+    w.line(&format!(
+        "Every invertible matrix is six layers (`docs/construction.md`, tier 3b): \
+         `G = L(A, I) M U(B, I)` where A makes `Z := G21 - A G11` invertible, and B is chosen so \
+         that `M22 = Lam` for a `Lam` similar to `Lam W`, `W := -Z2 Phi Z^-1` with \
+         `Z2 := S21 + S22 A` (S = G^-1) and a diagonal Phi with `det Phi = det G` (positive in \
+         positive mode) making W cyclic. Then M is four layers with scales Phi and I by stratum A \
+         of the four-layer construction ({}, {}, {}).\n",
+        lemma("six_peel_blocks"),
+        lemma("six_inverse_corner"),
+        lemma("four_layer_intertwiner")
+    ));
+    if chain_g.len() != 6 || chain_g[0].kind != Kind::Upper || chain_g[5].kind != Kind::Lower {
+        w.line("(The layers are not in the expected `U L U L U L` application order.)\n");
+        return;
+    }
+    let a = &chain_g[5].shift;
+    let bb = &chain_g[0].shift;
+    let z = &b.t21 - &(a * &b.t11);
+    w.push(&latex_matrix("A", a));
+    w.push(&latex_matrix("Z", &z));
+    w.line(&format!(
+        "- Verified: Z is invertible: {}.\n",
+        yes(!z.det().is_zero())
+    ));
+    let m = &(&unit(Kind::Lower, &-a) * &b.assemble()) * &unit(Kind::Upper, &-bb);
+    let middle = Decomposition {
+        split: Split::new(b.d(), b.d()),
+        mode: Mode::Signed,
+        layers: chain_g[1..5].to_vec(),
+    };
+    w.push(&latex_matrix(
+        "\\Lambda = M_{22}",
+        &m.block(b.d(), b.d(), b.d(), b.d()),
+    ));
+    w.line(&format!(
+        "- Verified: the four middle layers multiply to `M = L(-A, I) G U(-B, I)`: {}; \
+         `M21 = Z`: {}.\n",
+        yes(middle.product() == m),
+        yes(m.block(b.d(), 0, b.d(), b.d()) == z)
+    ));
 }
 
 /// How the strategy chooses its construction (section 2).

@@ -35,6 +35,16 @@ pub fn lemma_file(lemma: &str) -> &'static str {
         | "padded_lul_c"
         | "padded_lul_move"
         | "padded_lul_e2" => "proofs/padding.proof",
+        "four_layer_sandwich"
+        | "four_layer_sandwich_inverse"
+        | "four_layer_lu"
+        | "four_layer_lu_inverse"
+        | "four_layer_product"
+        | "four_layer_stratum_a"
+        | "four_layer_intertwiner"
+        | "four_conic_point" => "proofs/four.proof",
+        "peel_four_blocks" | "six_peel_blocks" | "six_inverse_corner" | "six_peel_factor"
+        | "six_similarity" | "six_middle_w" | "six_chain" => "proofs/six.proof",
         _ => "proofs/",
     }
 }
@@ -80,6 +90,13 @@ pub const CITED_LEMMAS: &[&str] = &[
     "padded_lul_c",
     "padded_lul_move",
     "padded_lul_e2",
+    "four_layer_sandwich",
+    "four_layer_sandwich_inverse",
+    "four_layer_lu",
+    "four_layer_intertwiner",
+    "peel_four_blocks",
+    "six_peel_blocks",
+    "six_inverse_corner",
 ];
 
 pub(super) fn lemma(name: &str) -> String {

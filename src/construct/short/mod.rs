@@ -19,8 +19,11 @@
 //! the exact product check and the re-checking of every witness.
 //! A four-layer decision would be a sibling of [`ulu`] with its own shapes.
 
+pub mod bounds;
+pub mod groebner;
 pub mod linalg;
 pub mod ulu;
+pub mod ulul;
 pub mod witness;
 
 use super::blocks::{Blocks, Chain};
