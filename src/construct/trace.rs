@@ -215,6 +215,7 @@ impl Construction {
             | Construction::LeftPeel
             | Construction::RandomPeel
             | Construction::TwoPeels
+            | Construction::FourLayers { .. }
             | Construction::PeelFour
             | Construction::SixLayers
             | Construction::HubChain
