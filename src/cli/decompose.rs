@@ -2,10 +2,11 @@
 //! rounded, split or masked) or `--perm`, decomposed exactly; the layers as
 //! text or JSON, the headline figures, `--report`, and `--certificate`.
 
-use super::args::{ModeArg, SplitArgs, StrategyArg, mask_note};
+use super::args::{MergeArg, ModeArg, SplitArgs, StrategyArg, mask_note};
 use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, LONG_RUN_N, decompose_failure, emit};
 use clap::{Args, ValueEnum};
+use couplings::construct::MergePolicy;
 use couplings::exact::Matrix;
 use couplings::io;
 use couplings::{Decomposition, Options, Strategy};
@@ -61,10 +62,14 @@ pub(crate) struct DecomposeArgs {
     /// Seed for randomised choices (the output is reproducible for a given seed).
     #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
     seed: u64,
-    /// Construction: fewest layers (shallow), small entries (balanced) or small
-    /// condition numbers (conditioned).
+    /// Construction: fewest layers (shallow), small entries (balanced), small
+    /// condition numbers (conditioned) or few layers with small entries (compact).
     #[arg(long, value_enum, default_value_t = StrategyArg::from(Strategy::default()))]
     strategy: StrategyArg,
+    /// Compact strategy only: merge layers fully (fewest layers), capped (entries
+    /// within 4x the inverse's bits) or none (smallest entries).
+    #[arg(long, value_enum, default_value_t = MergeArg::from(MergePolicy::default()))]
+    merge: MergeArg,
     /// Write the result to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -180,6 +185,7 @@ impl DecomposeArgs {
             seed: self.seed,
             strategy: self.strategy.into(),
             split,
+            merge: self.merge.into(),
         };
         let started = std::time::Instant::now();
         let long = matrix.rows() >= LONG_RUN_N;

@@ -2,10 +2,11 @@
 //! and write the layers as float tensors (safetensors, `docs/export.md`) with
 //! the float figures. The format is `couplings::export`.
 
-use super::args::{ModeArg, StrategyArg};
+use super::args::{MergeArg, ModeArg, StrategyArg};
 use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, decompose_failure, emit, path_name};
 use clap::Args;
+use couplings::construct::MergePolicy;
 use couplings::export::{ExportInput, export};
 use couplings::{Options, Strategy};
 use std::path::PathBuf;
@@ -39,6 +40,10 @@ pub(crate) struct ExportArgs {
     /// Construction strategy (see `decompose --help`).
     #[arg(long, value_enum, default_value_t = StrategyArg::from(Strategy::default()))]
     strategy: StrategyArg,
+    /// Compact strategy only: merge layers fully (fewest layers), capped (entries
+    /// within 4x the inverse's bits) or none (smallest entries).
+    #[arg(long, value_enum, default_value_t = MergeArg::from(MergePolicy::default()))]
+    merge: MergeArg,
     /// Seed for randomised choices.
     #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
     seed: u64,
@@ -54,6 +59,7 @@ impl ExportArgs {
             mode: self.mode.into(),
             seed: self.seed,
             strategy,
+            merge: self.merge.into(),
             ..Options::default()
         };
         let dec = couplings::decompose_with(&matrix, &options)

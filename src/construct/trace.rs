@@ -45,6 +45,15 @@ pub enum Construction {
     },
     /// The conditioned strategy: a float approximation and the exact core.
     Conditioned,
+    /// The compact strategy's G-route with the parallel level crux;
+    /// `preconditioned` when it ran on a seeded random shear of `T`.
+    Compact {
+        /// Whether a shear was needed.
+        preconditioned: bool,
+    },
+    /// The compact strategy on a monomial input: the routed permutation
+    /// construction and the diagonal.
+    CompactMonomial,
 }
 
 impl Construction {
@@ -79,6 +88,13 @@ impl Construction {
                 preconditioned: true,
             } => "balanced LDU tree (preconditioned)",
             Construction::Conditioned => "conditioned (approximation + exact core)",
+            Construction::Compact {
+                preconditioned: false,
+            } => "compact G-route",
+            Construction::Compact {
+                preconditioned: true,
+            } => "compact G-route (preconditioned)",
+            Construction::CompactMonomial => "compact: routed permutation (monomial input)",
         }
     }
 
@@ -105,6 +121,7 @@ impl Construction {
             | Construction::HubChain => Strategy::Shallow,
             Construction::BalancedTree { .. } => Strategy::Balanced,
             Construction::Conditioned => Strategy::Conditioned,
+            Construction::Compact { .. } | Construction::CompactMonomial => Strategy::Compact,
         }
     }
 }

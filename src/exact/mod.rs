@@ -1,12 +1,14 @@
 //! Exact linear algebra over the rationals: the dense [`Matrix`] type, exact number
 //! parsing, and the fast kernels the constructions need (shared-denominator
 //! products, fraction-free inversion, determinants, kernels, triangular
-//! factorisations), and the rounding of a matrix to float64 ([`to_float`]) for
+//! factorisations, the "scaled" fraction-free kernels that start from a known
+//! divisor), and the rounding of a matrix to float64 ([`to_float`]) for
 //! the code whose point is floats. Nothing here knows about coupling layers.
 
 mod fast;
 mod kernels;
 mod number;
+mod scaled;
 
 pub use fast::{add as q_add, div as q_div, gcd_biguint, mul as q_mul, ratio};
 pub use kernels::{
@@ -14,6 +16,10 @@ pub use kernels::{
     ul_unit_lower,
 };
 pub use number::{MAX_EXPONENT, NumberError, Q, bits, fmt_q, parse_q, q, qi, sign, to_f64};
+pub use scaled::{
+    IntMatrix, ScaledSnapshots, scaled_inverse, schur_state, snapshots_from, unit_upper,
+    unit_upper_inverse,
+};
 
 use num_traits::{One, Zero};
 

@@ -184,6 +184,7 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks) {
              for conditioning. The float fit is not trusted: only the exact product counts, and \
              it is verified by the independent checker in section 5.\n",
         ),
+        Construction::Compact { .. } | Construction::CompactMonomial => w.line("TODO compact\n"),
         // No walkthrough of their own (yet): said so, by name.
         Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
             "(No walkthrough is written for the strategy `{construction}`.)\n"
@@ -212,6 +213,10 @@ fn strategy_intro(strategy: Strategy) -> &'static str {
         Strategy::Conditioned => {
             "`decompose --strategy conditioned` builds well-conditioned layers \
              (`docs/conditioning.md`)"
+        }
+        Strategy::Compact => {
+            "`decompose --strategy compact` builds about 3 log2 n layers with small entries \
+             (`docs/compact.md`)"
         }
     }
 }
