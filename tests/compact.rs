@@ -345,3 +345,46 @@ fn negative_determinant_is_refused_in_positive_mode() {
         "{e:?}"
     );
 }
+
+/// The CLI: `decompose --strategy compact` with every `--merge` value, and
+/// `--merge` refused with a clear message for an unknown value.
+#[test]
+fn cli_decompose_compact() {
+    let t = random_integer(8, 11);
+    let text: String = (0..8)
+        .map(|i| {
+            let row: Vec<String> = t.row(i).iter().map(|x| x.to_string()).collect();
+            row.join(" ") + "\n"
+        })
+        .collect();
+    let path = std::env::temp_dir().join(format!("couplings-compact-{}.txt", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_couplings"))
+            .arg("decompose")
+            .arg(&path)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for merge in ["full", "capped", "none"] {
+        let out = run(&[
+            "--strategy",
+            "compact",
+            "--merge",
+            merge,
+            "--format",
+            "json",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json = String::from_utf8(out.stdout).unwrap();
+        assert!(json.contains("\"layers\""), "{json}");
+    }
+    let bad = run(&["--strategy", "compact", "--merge", "some"]);
+    assert!(!bad.status.success());
+    std::fs::remove_file(&path).ok();
+}

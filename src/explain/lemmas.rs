@@ -22,6 +22,7 @@ pub fn lemma_file(lemma: &str) -> &'static str {
             "proofs/symmetry.proof"
         }
         "merge_lower" | "merge_upper" => "proofs/layers.proof",
+        "compact_g_route" | "compact_factor" | "compact_cw_lower_first" => "proofs/compact.proof",
         _ => "proofs/",
     }
 }
@@ -53,6 +54,9 @@ pub const CITED_LEMMAS: &[&str] = &[
     "swap_chain",
     "chain_inverse",
     "permutation_conjugation",
+    "compact_g_route",
+    "compact_factor",
+    "compact_cw_lower_first",
 ];
 
 pub(super) fn lemma(name: &str) -> String {
