@@ -82,6 +82,16 @@ fn row_of(m: &Matrix, r: usize, coords: impl Iterator<Item = usize>) -> Sparse {
         .collect()
 }
 
+/// Column `c` of a node's block `B` as a sparse vector on the node's targets
+/// (the image `X e_j` of its `c`-th source).
+fn image(bl: &Block, c: usize) -> Sparse {
+    bl.k.clone()
+        .enumerate()
+        .filter(|(r, _)| !bl.b.get(*r, c).is_zero())
+        .map(|(r, i)| (i, bl.b.get(r, c).clone()))
+        .collect()
+}
+
 /// The basis adapted to `op`, or `None` if a block does not have full rank.
 ///
 /// Per node with `|J| = m`, `|K| = r`:
@@ -136,13 +146,7 @@ fn basis(op: &Op) -> Option<Basis> {
             for (c, j) in bl.j.clone().enumerate() {
                 cols[0].push(unit(j));
                 rows[0].push(unit(j));
-                cols[1].push(
-                    bl.k.clone()
-                        .enumerate()
-                        .filter(|(rr, _)| !bl.b.get(*rr, c).is_zero())
-                        .map(|(rr, i)| (i, bl.b.get(rr, c).clone()))
-                        .collect(),
-                );
+                cols[1].push(image(bl, c));
                 rows[1].push(row_of(&n, c, bl.k.clone()));
             }
             for (t, &q) in others.iter().enumerate() {
@@ -181,13 +185,7 @@ fn basis(op: &Op) -> Option<Basis> {
                     }
                 }
                 rows[0].push(row);
-                cols[1].push(
-                    bl.k.clone()
-                        .enumerate()
-                        .filter(|(rr, _)| !bl.b.get(*rr, c).is_zero())
-                        .map(|(rr, i)| (i, bl.b.get(rr, c).clone()))
-                        .collect(),
-                );
+                cols[1].push(image(bl, c));
                 // b_c = N[c, K] x_K.
                 rows[1].push(
                     (0..r)

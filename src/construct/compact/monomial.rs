@@ -69,7 +69,6 @@ pub(super) fn absorb_diagonal(chain: &mut Chain, c1: &[Q], c2: &[Q]) {
     let ones = |c: &[Q]| c.iter().all(One::is_one);
     let mut p1 = (!ones(c1)).then(|| c1.to_vec());
     let mut p2 = (!ones(c2)).then(|| c2.to_vec());
-    let inv = |c: &[Q]| -> Vec<Q> { c.iter().map(Q::recip).collect() };
     for layer in chain.iter_mut().rev() {
         if p1.is_none() && p2.is_none() {
             return;
@@ -77,29 +76,11 @@ pub(super) fn absorb_diagonal(chain: &mut Chain, c1: &[Q], c2: &[Q]) {
         match layer.kind {
             Kind::Lower => {
                 // lemma: push_diag_lower
-                let mut shift = layer.shift.clone();
-                if let Some(c) = &p2 {
-                    shift = shift.scale_rows(c);
-                    layer.scale = layer.scale.iter().zip(c).map(|(s, x)| s * x).collect();
-                }
-                if let Some(c) = &p1 {
-                    shift = shift.scale_cols(&inv(c));
-                }
-                layer.shift = shift;
-                p2 = None;
+                absorb(layer, p2.take(), p1.as_deref());
             }
             Kind::Upper => {
                 // lemma: push_diag_upper
-                let mut shift = layer.shift.clone();
-                if let Some(c) = &p1 {
-                    shift = shift.scale_rows(c);
-                    layer.scale = layer.scale.iter().zip(c).map(|(s, x)| s * x).collect();
-                }
-                if let Some(c) = &p2 {
-                    shift = shift.scale_cols(&inv(c));
-                }
-                layer.shift = shift;
-                p1 = None;
+                absorb(layer, p1.take(), p2.as_deref());
             }
         }
     }
@@ -112,4 +93,20 @@ pub(super) fn absorb_diagonal(chain: &mut Chain, c1: &[Q], c2: &[Q]) {
         front.push(Layer::scaling(Kind::Lower, split, c));
     }
     chain.splice(0..0, front);
+}
+
+/// `diag(own) layer diag(through)^-1` restricted to the layer's blocks: the
+/// layer's scaled part (rows of the shift, the scale) takes `own`, its source
+/// part divides by `through` (which passes on towards the start of the chain).
+fn absorb(layer: &mut Layer, own: Option<Vec<Q>>, through: Option<&[Q]>) {
+    let mut shift = layer.shift.clone();
+    if let Some(c) = &own {
+        shift = shift.scale_rows(c);
+        layer.scale = layer.scale.iter().zip(c).map(|(s, x)| s * x).collect();
+    }
+    if let Some(c) = through {
+        let inv: Vec<Q> = c.iter().map(Q::recip).collect();
+        shift = shift.scale_cols(&inv);
+    }
+    layer.shift = shift;
 }
