@@ -411,3 +411,55 @@ fn compact_table_is_fresh() {
          regenerate with `cargo run --release --example compact_table -- 8 128`"
     );
 }
+
+/// The degenerate families of issue 13 for every even n from 2 to 16: block
+/// diagonal, sign matrices, `-I`, the rotation of halves, permutations and
+/// rank-1 off-diagonal blocks; signed mode always, positive mode when
+/// `det T > 0`.
+fn degenerate_family(n: usize, family: usize, seed: u64) -> Matrix {
+    use couplings::construct::rng::Rng;
+    use couplings::families as f;
+    let d = n / 2;
+    let mut rng = Rng::new(seed);
+    let mut random = |k: usize| f::random_integer_from(&mut rng, k);
+    match family {
+        0 => f::block_diag(&random(d), &random(d)),
+        1 => f::sign_diag(n, seed),
+        2 => f::minus_identity(n),
+        3 => f::rotation_halves(n),
+        4 => {
+            let mut p: Vec<usize> = (0..n).collect();
+            p.rotate_left(seed as usize % n);
+            p.swap(0, n - 1);
+            permutation_matrix(&p)
+        }
+        _ => {
+            let (a, b) = (random(d), random(d));
+            let mut rng = Rng::new(seed + 1);
+            let (x, y) = if d > 1 {
+                (f::low_rank(&mut rng, d, 1), f::low_rank(&mut rng, d, 1))
+            } else {
+                (Matrix::identity(1), Matrix::zeros(1, 1))
+            };
+            let t = Matrix::from_blocks(&a, &x, &y, &b);
+            if t.det().is_zero() {
+                Matrix::from_blocks(&a, &x, &Matrix::zeros(d, d), &b)
+            } else {
+                t
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn exact_on_degenerate_families(n in prop::sample::select(NS), family in 0usize..6, seed in 0u64..1000) {
+        let t = degenerate_family(n, family, seed);
+        run(&t, Mode::Signed, MergePolicy::default());
+        if t.det().is_positive() {
+            run(&t, Mode::Positive, MergePolicy::default());
+        }
+    }
+}
