@@ -92,7 +92,7 @@ impl Strategy {
         Strategy::Compact,
     ];
 
-    /// The CLI name (`shallow`, `balanced`, `conditioned`).
+    /// The CLI name (`shallow`, `balanced`, `conditioned`, `compact`).
     ///
     /// # Examples
     /// ```
