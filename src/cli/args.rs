@@ -4,6 +4,7 @@
 
 use super::Failure;
 use clap::{Args, ValueEnum};
+use couplings::construct::MergePolicy;
 use couplings::mask::Mask;
 use couplings::{Mode, Split, Strategy};
 
@@ -34,6 +35,8 @@ pub(crate) enum StrategyArg {
     Balanced,
     /// Small floating-point condition numbers per layer; more layers.
     Conditioned,
+    /// About 3 log2 n layers with entries a few times the inverse's bits.
+    Compact,
 }
 
 impl From<StrategyArg> for Strategy {
@@ -42,6 +45,7 @@ impl From<StrategyArg> for Strategy {
             StrategyArg::Shallow => Strategy::Shallow,
             StrategyArg::Balanced => Strategy::Balanced,
             StrategyArg::Conditioned => Strategy::Conditioned,
+            StrategyArg::Compact => Strategy::Compact,
         }
     }
 }
@@ -54,6 +58,39 @@ impl From<Strategy> for StrategyArg {
             Strategy::Shallow => StrategyArg::Shallow,
             Strategy::Balanced => StrategyArg::Balanced,
             Strategy::Conditioned => StrategyArg::Conditioned,
+            Strategy::Compact => StrategyArg::Compact,
+        }
+    }
+}
+
+/// How far the compact strategy merges layers (`--merge`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MergeArg {
+    /// Every merge: the fewest layers.
+    Full,
+    /// Merges whose entries stay within 4x the bits of the inverse's (default).
+    Capped,
+    /// No merge that makes an entry larger: the smallest entries.
+    None,
+}
+
+impl From<MergeArg> for MergePolicy {
+    fn from(m: MergeArg) -> MergePolicy {
+        match m {
+            MergeArg::Full => MergePolicy::Full,
+            MergeArg::Capped => MergePolicy::Capped,
+            MergeArg::None => MergePolicy::Unmerged,
+        }
+    }
+}
+
+/// Every policy has its flag value (and the default of `--merge`).
+impl From<MergePolicy> for MergeArg {
+    fn from(m: MergePolicy) -> MergeArg {
+        match m {
+            MergePolicy::Full => MergeArg::Full,
+            MergePolicy::Capped => MergeArg::Capped,
+            MergePolicy::Unmerged => MergeArg::None,
         }
     }
 }

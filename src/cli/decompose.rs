@@ -2,10 +2,11 @@
 //! rounded, split or masked) or `--perm`, decomposed exactly; the layers as
 //! text or JSON, the headline figures, `--report`, and `--certificate`.
 
-use super::args::{ModeArg, PadArgs, SplitArgs, StrategyArg, mask_note};
+use super::args::{MergeArg, ModeArg, PadArgs, SplitArgs, StrategyArg, mask_note};
 use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, LONG_RUN_N, check_outputs, decompose_failure, emit};
 use clap::{Args, ValueEnum};
+use couplings::construct::MergePolicy;
 use couplings::exact::Matrix;
 use couplings::io;
 use couplings::{Decomposition, Options, Strategy};
@@ -64,10 +65,15 @@ pub(crate) struct DecomposeArgs {
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// Construction: fewest layers (shallow, the default), small entries
-    /// (balanced) or small condition numbers (conditioned). Not with --perm
+    /// (balanced), small condition numbers (conditioned) or few layers with small
+    /// entries (compact). Not with --perm
     /// (see --perm-construction).
     #[arg(long, value_enum)]
     strategy: Option<StrategyArg>,
+    /// Compact strategy only: merge layers fully (fewest layers), capped (entries
+    /// within 4x the inverse's bits) or none (smallest entries).
+    #[arg(long, value_enum, default_value_t = MergeArg::from(MergePolicy::default()))]
+    merge: MergeArg,
     /// Write the result to PATH instead of standard output.
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
@@ -248,6 +254,7 @@ impl DecomposeArgs {
             seed: self.seed(),
             strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
             split,
+            merge: self.merge.into(),
         };
         let started = std::time::Instant::now();
         let long = matrix.rows() >= LONG_RUN_N;
@@ -299,6 +306,7 @@ impl DecomposeArgs {
             seed: self.seed(),
             strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
             split,
+            merge: self.merge.into(),
         };
         let started = std::time::Instant::now();
         let long = n >= LONG_RUN_N;

@@ -2,9 +2,10 @@
 //! (`couplings::explain`), with the mask stated when the coordinates are
 //! reordered.
 
-use super::args::{ModeArg, PadArgs, SplitArgs, StrategyArg, mask_note};
+use super::args::{MergeArg, ModeArg, PadArgs, SplitArgs, StrategyArg, mask_note};
 use super::{Failure, check_outputs, decompose_failure, emit, load_matrix, path_name};
 use clap::Args;
+use couplings::construct::MergePolicy;
 use couplings::{Options, Strategy};
 use std::path::PathBuf;
 
@@ -31,9 +32,13 @@ pub(crate) struct ExplainArgs {
     /// Seed for randomised choices.
     #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
     seed: u64,
-    /// Construction: shallow, balanced or conditioned (see `decompose --help`).
+    /// Construction: shallow, balanced, conditioned or compact (see `decompose --help`).
     #[arg(long, value_enum, default_value_t = StrategyArg::from(Strategy::default()))]
     strategy: StrategyArg,
+    /// Compact strategy only: merge layers fully (fewest layers), capped (entries
+    /// within 4x the inverse's bits) or none (smallest entries).
+    #[arg(long, value_enum, default_value_t = MergeArg::from(MergePolicy::default()))]
+    merge: MergeArg,
     #[command(flatten)]
     split: SplitArgs,
     #[command(flatten)]
@@ -53,6 +58,7 @@ impl ExplainArgs {
                 seed: self.seed,
                 strategy: self.strategy.into(),
                 split: self.split.resolve_padded(input.rows(), pad)?,
+                merge: self.merge.into(),
             };
             let md =
                 couplings::explain::explain_padded(&input, pad, &options, &path_name(&self.file))
@@ -68,6 +74,7 @@ impl ExplainArgs {
             seed: self.seed,
             strategy: self.strategy.into(),
             split,
+            merge: self.merge.into(),
         };
         let mut md = couplings::explain::explain(&matrix, &options, &path_name(&self.file))
             .map_err(|e| decompose_failure(&self.file, &e))?;

@@ -2,10 +2,11 @@
 //! and write the layers as float tensors (safetensors, `docs/export.md`) with
 //! the float figures. The format is `couplings::export`.
 
-use super::args::{ModeArg, PadArgs, StrategyArg};
+use super::args::{MergeArg, ModeArg, PadArgs, StrategyArg};
 use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, check_outputs, decompose_failure, emit, is_stdin, path_name};
 use clap::Args;
+use couplings::construct::MergePolicy;
 use couplings::export::{ExportInput, export, export_padded};
 use couplings::{Options, Strategy};
 use std::path::PathBuf;
@@ -42,6 +43,10 @@ pub(crate) struct ExportArgs {
     /// Construction strategy (see `decompose --help`).
     #[arg(long, value_enum, default_value_t = StrategyArg::from(Strategy::default()))]
     strategy: StrategyArg,
+    /// Compact strategy only: merge layers fully (fewest layers), capped (entries
+    /// within 4x the inverse's bits) or none (smallest entries).
+    #[arg(long, value_enum, default_value_t = MergeArg::from(MergePolicy::default()))]
+    merge: MergeArg,
     /// Seed for randomised choices.
     #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
     seed: u64,
@@ -69,6 +74,7 @@ impl ExportArgs {
             mode: self.mode.into(),
             seed: self.seed,
             strategy,
+            merge: self.merge.into(),
             ..Options::default()
         };
         let dec = couplings::decompose_with(&matrix, &options)
@@ -130,6 +136,7 @@ impl ExportArgs {
             mode: self.mode.into(),
             seed: self.seed,
             strategy,
+            merge: self.merge.into(),
             ..Options::default()
         };
         let padded = couplings::construct::pad::decompose_padded(matrix, pad, &options)

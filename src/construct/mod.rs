@@ -21,6 +21,7 @@
 
 pub mod balanced;
 pub mod blocks;
+pub mod compact;
 pub mod conditioned;
 pub mod five;
 pub mod pad;
@@ -40,6 +41,7 @@ use crate::exact::{Matrix, Q};
 use crate::layer::Split;
 pub use crate::layer::{Decomposition, Mode};
 use blocks::Symmetry;
+pub use compact::MergePolicy;
 use num_traits::Signed;
 pub use trace::{Construction, Trace};
 
@@ -55,6 +57,8 @@ pub struct Options {
     /// The split `(p, q)` of the coordinates; `None` means the default
     /// `(floor(n/2), ceil(n/2))`.
     pub split: Option<Split>,
+    /// How far the compact strategy merges layers (ignored by the others).
+    pub merge: MergePolicy,
 }
 
 impl Default for Options {
@@ -64,6 +68,7 @@ impl Default for Options {
             seed: 0x5eed,
             strategy: Strategy::Shallow,
             split: None,
+            merge: MergePolicy::Capped,
         }
     }
 }
@@ -80,13 +85,21 @@ pub enum Strategy {
     Balanced,
     /// Well-conditioned layers for floating-point use, more layers; see [`conditioned`].
     Conditioned,
+    /// About `3 log2 n` layers with entries a few times the inverse's bits; see
+    /// [`compact`].
+    Compact,
 }
 
 impl Strategy {
     /// Every strategy, in the order of the CLI's help (a new variant goes here too).
-    pub const ALL: [Strategy; 3] = [Strategy::Shallow, Strategy::Balanced, Strategy::Conditioned];
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Shallow,
+        Strategy::Balanced,
+        Strategy::Conditioned,
+        Strategy::Compact,
+    ];
 
-    /// The CLI name (`shallow`, `balanced`, `conditioned`).
+    /// The CLI name (`shallow`, `balanced`, `conditioned`, `compact`).
     ///
     /// # Examples
     /// ```
@@ -97,6 +110,7 @@ impl Strategy {
             Strategy::Shallow => "shallow",
             Strategy::Balanced => "balanced",
             Strategy::Conditioned => "conditioned",
+            Strategy::Compact => "compact",
         }
     }
 
@@ -107,6 +121,9 @@ impl Strategy {
         match self {
             Strategy::Shallow | Strategy::Conditioned => true,
             Strategy::Balanced => mode != Mode::Signed,
+            // Its own eliminations detect singular inputs; positive mode's
+            // determinant is computed separately.
+            Strategy::Compact => false,
         }
     }
 }
@@ -278,7 +295,7 @@ pub fn decompose_traced(
         // Unequal split: the hub construction (docs/splits.md).
         match options.strategy {
             Strategy::Shallow => {}
-            Strategy::Balanced | Strategy::Conditioned => {
+            Strategy::Balanced | Strategy::Conditioned | Strategy::Compact => {
                 return Err(DecomposeError::UnsupportedStrategy {
                     strategy: options.strategy,
                     reason: format!(
@@ -309,6 +326,7 @@ pub fn decompose_traced(
                 .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
             Strategy::Balanced => balanced::chain(matrix, t_inv, options)?,
             Strategy::Conditioned => conditioned::chain(matrix, t_inv, options)?,
+            Strategy::Compact => compact::chain(matrix, options)?,
         }
     };
     let dec = Decomposition {

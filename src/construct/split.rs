@@ -214,10 +214,9 @@ fn hub_chain(t: &Matrix, p: usize, q: usize, options: &Options) -> Result<Chain,
             }
         }
         let inner = Options {
-            mode: options.mode,
-            seed: options.seed,
             strategy: Strategy::Shallow,
             split: None,
+            ..options.clone()
         };
         let dec = super::decompose_with(&window, &inner)?;
         layers.extend(dec.layers.iter().map(|l| embed_window(l, p, q)));

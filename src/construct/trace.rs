@@ -83,6 +83,15 @@ pub enum Construction {
         /// The unpadded strategy run on the completion.
         strategy: Strategy,
     },
+    /// The compact strategy's G-route with the parallel level crux;
+    /// `preconditioned` when it ran on a seeded random shear of `T`.
+    Compact {
+        /// Whether a shear was needed.
+        preconditioned: bool,
+    },
+    /// The compact strategy on a monomial input: the routed permutation
+    /// construction and the diagonal.
+    CompactMonomial,
 }
 
 impl Construction {
@@ -147,6 +156,16 @@ impl Construction {
             Construction::PaddedCompletion {
                 strategy: Strategy::Conditioned,
             } => "padded completion + conditioned strategy",
+            Construction::PaddedCompletion {
+                strategy: Strategy::Compact,
+            } => "padded completion + compact strategy",
+            Construction::Compact {
+                preconditioned: false,
+            } => "compact G-route",
+            Construction::Compact {
+                preconditioned: true,
+            } => "compact G-route (preconditioned)",
+            Construction::CompactMonomial => "compact: routed permutation (monomial input)",
         }
     }
 
@@ -184,6 +203,7 @@ impl Construction {
             // The unit chain is what both shallow and balanced return for K >= n.
             Construction::PaddedThree => Strategy::Shallow,
             Construction::PaddedCompletion { strategy } => strategy,
+            Construction::Compact { .. } | Construction::CompactMonomial => Strategy::Compact,
         }
     }
 
@@ -220,7 +240,9 @@ impl Construction {
             | Construction::SixLayers
             | Construction::HubChain
             | Construction::BalancedTree { .. }
-            | Construction::Conditioned => false,
+            | Construction::Conditioned
+            | Construction::Compact { .. }
+            | Construction::CompactMonomial => false,
         }
     }
 }

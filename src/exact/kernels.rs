@@ -12,7 +12,7 @@ use num_traits::{One, Zero};
 use rayon::prelude::*;
 
 /// Work (multiply-adds) above which kernels use rayon.
-const PARALLEL_WORK: usize = 24 * 24 * 24;
+pub(super) const PARALLEL_WORK: usize = 24 * 24 * 24;
 
 /// Evidence that a square matrix is singular: a nonzero integer vector `x` with
 /// `A x = 0`.
@@ -137,20 +137,35 @@ pub(super) fn mul(a: &Matrix, b: &Matrix) -> Matrix {
 
 /// Result of [`gauss_jordan`]: reduced rows, pivot columns, the last pivot and the
 /// number of row swaps.
-struct Elimination {
-    rows: Vec<Vec<BigInt>>,
-    pivots: Vec<usize>,
-    last_pivot: BigInt,
-    swaps: usize,
+pub(super) struct Elimination {
+    pub(super) rows: Vec<Vec<BigInt>>,
+    pub(super) pivots: Vec<usize>,
+    pub(super) last_pivot: BigInt,
+    pub(super) swaps: usize,
 }
 
 /// Runs fraction-free Gauss-Jordan elimination (all rows are reduced against each
 /// pivot, so the pivot columns end as `p * I`). `limit` bounds the columns that may
 /// hold pivots. With `stop_at_gap`, stops at the first column without a pivot.
-fn gauss_jordan(mut rows: Vec<Vec<BigInt>>, limit: usize, stop_at_gap: bool) -> Elimination {
+fn gauss_jordan(rows: Vec<Vec<BigInt>>, limit: usize, stop_at_gap: bool) -> Elimination {
+    gauss_jordan_from(rows, limit, stop_at_gap, BigInt::one())
+}
+
+/// [`gauss_jordan`] whose first division is by `prev` instead of 1: the rows are
+/// `prev * A` for a rational `A` whose minors times `prev` are integers (for
+/// instance a Schur complement left by an elimination that stopped with pivot
+/// `prev`), and every intermediate value is `prev` times a minor of `A`
+/// (Bareiss over `A`, scaled), so the divisions stay exact and the numbers stay
+/// at the size of those minors instead of growing with every power of `prev`.
+pub(super) fn gauss_jordan_from(
+    mut rows: Vec<Vec<BigInt>>,
+    limit: usize,
+    stop_at_gap: bool,
+    prev: BigInt,
+) -> Elimination {
     let nrows = rows.len();
     let ncols = rows.first().map_or(0, Vec::len);
-    let mut prev = BigInt::one();
+    let mut prev = prev;
     let mut pivots = Vec::new();
     let mut swaps = 0;
     let mut r = 0;
@@ -492,7 +507,7 @@ pub fn schur_snapshots(t: &Matrix, requests: &[(usize, usize, usize)]) -> Result
             "malformed request ({s}, {k}, {e})"
         );
     }
-    let mut rows: Vec<Vec<BigInt>> = (0..n)
+    let rows: Vec<Vec<BigInt>> = (0..n)
         .map(|i| {
             t.row(i)
                 .iter()
@@ -506,52 +521,15 @@ pub fn schur_snapshots(t: &Matrix, requests: &[(usize, usize, usize)]) -> Result
                 .collect()
         })
         .collect();
-    let mut minors = vec![BigInt::one()];
-    let mut blocks: Vec<Option<Matrix>> = vec![None; requests.len()];
-    let take = |rows: &[Vec<BigInt>], k: usize, p: &BigInt, blocks: &mut Vec<Option<Matrix>>| {
-        for (slot, &(s, kk, e)) in blocks.iter_mut().zip(requests) {
-            if kk == k {
-                let data = (s..k)
-                    .flat_map(|i| (k..e).map(move |j| (i, j)))
-                    .map(|(i, j)| ratio(rows[i][j].clone(), p.clone()))
-                    .collect();
-                *slot = Some(Matrix::from_vec(k - s, e - k, data));
-            }
-        }
-    };
-    for c in 0..n {
-        let pk = rows[c][c].clone();
-        if pk.is_zero() {
-            return Err(c);
-        }
-        let prev = minors[c].clone();
-        let pivot_row = rows[c].clone();
-        let update = |(i, row): (usize, &mut Vec<BigInt>)| {
-            if i == c {
-                return;
-            }
-            let f = std::mem::take(&mut row[c]);
-            for j in c + 1..n {
-                let mut v = &pk * &row[j];
-                if !f.is_zero() && !pivot_row[j].is_zero() {
-                    v -= &f * &pivot_row[j];
-                }
-                row[j] = if prev.is_one() { v } else { v / &prev };
-            }
-        };
-        if n * (n - c) >= PARALLEL_WORK / 8 {
-            rows.par_iter_mut().enumerate().for_each(update);
-        } else {
-            rows.iter_mut().enumerate().for_each(update);
-        }
-        minors.push(pk.clone());
-        take(&rows, c + 1, &pk, &mut blocks);
-    }
+    let s = super::scaled::snapshots_from(rows, BigInt::one(), requests, false)?;
+    let blocks = s
+        .blocks
+        .iter()
+        .zip(requests)
+        .map(|(b, &(_, k, _))| b.to_matrix(&s.pivots[k]))
+        .collect();
     Ok(Snapshots {
-        minors,
-        blocks: blocks
-            .into_iter()
-            .map(|b| b.expect("every request has k < n"))
-            .collect(),
+        minors: s.pivots,
+        blocks,
     })
 }

@@ -1,8 +1,10 @@
 //! Exact linear algebra over the rationals: the dense [`Matrix`] type, exact number
 //! parsing, and the fast kernels the constructions need (shared-denominator
 //! products, fraction-free inversion, determinants, kernels, triangular
-//! factorisations), exact univariate polynomials ([`Poly`]: interpolation and
-//! rational roots, for the padded depth decision), and the rounding of a matrix
+//! factorisations, the "scaled" fraction-free kernels that start from a known
+//! divisor), exact univariate polynomials ([`Poly`]: interpolation and
+//! rational roots, for the padded depth decision) and multivariate ones
+//! ([`poly`], for the four-layer certificates), and the rounding of a matrix
 //! to float64 ([`to_float`]) for the code whose point is floats. Nothing here
 //! knows about coupling layers.
 
@@ -10,6 +12,7 @@ mod fast;
 mod kernels;
 mod number;
 pub mod poly;
+mod scaled;
 mod univariate;
 
 pub use fast::{add as q_add, div as q_div, gcd_biguint, mul as q_mul, ratio};
@@ -20,6 +23,10 @@ pub use kernels::{
 pub use number::{
     BUDGET_BITS_PER_BYTE, BUDGET_SLACK_BITS, MAX_DIGITS, MAX_EXPONENT, NumberError, NumberReader,
     Q, bits, fmt_q, parse_q, q, qi, sign, to_f64,
+};
+pub use scaled::{
+    IntMatrix, ScaledSnapshots, scaled_inverse, schur_state, snapshots_from, unit_upper,
+    unit_upper_inverse,
 };
 pub use univariate::{Poly, is_small_prime};
 

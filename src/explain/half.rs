@@ -191,6 +191,39 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
              for conditioning. The float fit is not trusted: only the exact product counts, and \
              it is verified by the independent checker in section 5.\n",
         ),
+        Construction::Compact { preconditioned } => {
+            w.line(&format!(
+                "The compact strategy (`docs/compact.md`; lemmas in `proofs/compact.proof`). \
+                 {}With `R = T11 T21^-1 T22 - T12`, the G-route writes \
+                 `T = U(T11 T21^-1 - R) L(R^-1) U(R (T22 - I)) diag(G, I)`, `G = R T21` \
+                 ({}), three layers whose entries are ratios of minors of T (`R^-1` is \
+                 `-(T^-1)_21`). `G = L_G D_G U_G` by two fraction-free passes; \
+                 `diag(G, I) = diag(L_G, U_G) diag(D_G, I) diag(U_G, U_G^-1)` ({}): the last \
+                 factor is one Whitehead gadget of four layers (in positive mode with negative \
+                 pivots, two sign gadgets), the middle one a scaling layer, and `diag(L_G, U_G)` \
+                 is one conjugated Whitehead gadget per depth of the halving tree, doing level \
+                 `h + 1 - t` of `L_G` on x1 and level `t` of `U_G` on x2 at once ({}). \
+                 Neighbouring layers of one kind are merged as far as `--merge` allows. The \
+                 intermediate factors are not recomputed here; the product is verified by the \
+                 independent checker in section 5.\n",
+                if preconditioned {
+                    "`T21` was singular or a leading minor of `G` vanished, so the construction \
+                     ran on a seeded random shear `T' = L(-R1) T L(-R3)` with entries in \
+                     [-2, 2] (one or two more layers). "
+                } else {
+                    ""
+                },
+                lemma("compact_g_route"),
+                lemma("compact_factor"),
+                lemma("compact_cw_lower_first")
+            ));
+        }
+        Construction::CompactMonomial => w.line(
+            "T is monomial (one nonzero per row and column), so the compact strategy uses the \
+             routed permutation construction (`docs/permutations.md`, entries `p/q` with \
+             `|p|, q <= 2`) and pushes the diagonal into the last layers of each kind; the \
+             product is verified by the independent checker in section 5.\n",
+        ),
         // No walkthrough of their own (yet): said so, by name.
         Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
             "(No walkthrough is written for the strategy `{construction}`.)\n"
@@ -372,6 +405,10 @@ fn strategy_intro(strategy: Strategy) -> &'static str {
         Strategy::Conditioned => {
             "`decompose --strategy conditioned` builds well-conditioned layers \
              (`docs/conditioning.md`)"
+        }
+        Strategy::Compact => {
+            "`decompose --strategy compact` builds about 3 log2 n layers with small entries \
+             (`docs/compact.md`)"
         }
     }
 }

@@ -45,6 +45,7 @@ pub fn lemma_file(lemma: &str) -> &'static str {
         | "four_conic_point" => "proofs/four.proof",
         "peel_four_blocks" | "six_peel_blocks" | "six_inverse_corner" | "six_peel_factor"
         | "six_similarity" | "six_middle_w" | "six_chain" => "proofs/six.proof",
+        "compact_g_route" | "compact_factor" | "compact_cw_lower_first" => "proofs/compact.proof",
         _ => "proofs/",
     }
 }
@@ -97,6 +98,9 @@ pub const CITED_LEMMAS: &[&str] = &[
     "peel_four_blocks",
     "six_peel_blocks",
     "six_inverse_corner",
+    "compact_g_route",
+    "compact_factor",
+    "compact_cw_lower_first",
 ];
 
 pub(super) fn lemma(name: &str) -> String {

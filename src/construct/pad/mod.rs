@@ -266,7 +266,9 @@ fn candidates(
                 shallow_below_n(t, t_inv, pad, options, &mut found, &mut tried);
             }
         }
-        Strategy::Balanced => {
+        // Compact pads like balanced: both ask for small entries, and the
+        // padded chains have entries of T and T^-1 only.
+        Strategy::Balanced | Strategy::Compact => {
             if pad >= n && fits(Split::new(n, pad)) {
                 found.push(three::chain(t, t_inv, pad));
             } else if fits(Split::new(n, pad)) {
