@@ -12,6 +12,7 @@
 
 use crate::analysis::figures;
 use crate::construct::Strategy;
+use crate::construct::tolerance::{Approximation, Width};
 use crate::exact::{Matrix, Q, fmt_q, to_f64, to_float};
 use crate::io::SafetensorsWriter;
 use crate::layer::{Decomposition, Kind, Mode};
@@ -192,6 +193,31 @@ pub struct ExportReport {
     pub f64_error_vs_unrounded: Option<(f64, f64)>,
     /// SHA-256 of the target's canonical text (as in certificates).
     pub target_sha256: String,
+    /// Tolerance mode: the certified bound and the width of the entries.
+    pub tolerance: Option<ToleranceFigures>,
+}
+
+/// What a tolerance export certifies (docs/export.md, "Tolerance mode").
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToleranceFigures {
+    /// The tolerance asked for.
+    pub tolerance: Q,
+    /// The float format of the certified entries.
+    pub width: Width,
+    /// Why that width.
+    pub width_reason: String,
+    /// `||P - T||_F^2 / ||T||_F^2` for the exact product `P` of the certified
+    /// layers, exactly.
+    pub rel_error_sq: Q,
+    /// A decimal upper bound on `||P - T||_F / ||T||_F` (checked exactly).
+    pub rel_error: Q,
+    /// `rel_error` as text.
+    pub rel_error_text: String,
+    /// Positive mode: `||P' - T||_F / ||T||_F` in float64 for the chain `P'`
+    /// whose scales are `exp(log_scale)` of the stored float32 (float64 width:
+    /// float64) log-scales: what a loader that ignores the exact scales
+    /// computes (a float64 estimate, not certified).
+    pub log_scale_chain_rel_error: Option<f64>,
 }
 
 impl ExportReport {
@@ -209,16 +235,44 @@ impl ExportReport {
             None => String::new(),
         };
         // A float chain this far off is not usable; say what to do about it.
-        let hint = if self.f64_rel_error.is_nan() || self.f64_rel_error > 1e-6 {
+        let hint = if self.tolerance.is_none()
+            && (self.f64_rel_error.is_nan() || self.f64_rel_error > 1e-6)
+        {
             "warning: the float64 chain does not reproduce the target (relative error above \
              1e-6); export with --strategy conditioned for well-conditioned layers \
              (docs/conditioning.md)\n"
         } else {
             ""
         };
+        let (method, certified) = match &self.tolerance {
+            None => ("float64 SVD", String::new()),
+            Some(t) => (
+                "float64",
+                format!(
+                    "tolerance {}: every entry is a {} value ({}); certified ||P - W||_F / \
+                     ||W||_F <= {} for the exact product P of the exported layers (checked \
+                     exactly; the exact ratio of squares is {})\n{}",
+                    crate::exact::fmt_decimal(&t.tolerance),
+                    t.width.name(),
+                    t.width_reason,
+                    t.rel_error_text,
+                    short_q(&t.rel_error_sq),
+                    match t.log_scale_chain_rel_error {
+                        Some(e) => format!(
+                            "positive mode: loaders use the exact scales (layer.i.exact_scale*); \
+                             a chain with scales exp(log_scale) instead is off by {} (float64 \
+                             estimate, not certified)\n",
+                            fmt_err(e)
+                        ),
+                        None => String::new(),
+                    }
+                ),
+            ),
+        };
         format!(
             "layers: {}, largest exact entry {} bits\n\
-             layer condition numbers (float64 SVD, application order): [{}], worst {worst:.3e}\n\
+             {certified}\
+             layer condition numbers ({method}, application order): [{}], worst {worst:.3e}\n\
              layer largest |entry| (float64): [{}]\n\
              float64 chain vs target: max abs error {}, relative (Frobenius) {}\n\
              float32 chain vs target: max abs error {}, relative (Frobenius) {}\n\
@@ -250,7 +304,10 @@ struct FloatLayer {
     scale: Vec<f64>,
 }
 
-fn float_layers(dec: &Decomposition) -> Vec<FloatLayer> {
+/// The float layers; in positive mode the scale is `exp(log_scale)`, or the
+/// exact scale rounded to float64 when `exact_scales` (tolerance exports, whose
+/// loaders read the exact scales).
+fn float_layers(dec: &Decomposition, exact_scales: bool) -> Vec<FloatLayer> {
     dec.layers
         .iter()
         .map(|l| {
@@ -258,7 +315,11 @@ fn float_layers(dec: &Decomposition) -> Vec<FloatLayer> {
             let (param, scale) = match dec.mode {
                 Mode::Positive => {
                     let logs: Vec<f64> = l.scale.iter().map(ln_q).collect();
-                    let s = logs.iter().map(|v| v.exp()).collect();
+                    let s = if exact_scales {
+                        l.scale.iter().map(to_f64).collect()
+                    } else {
+                        logs.iter().map(|v| v.exp()).collect()
+                    };
                     (logs, s)
                 }
                 Mode::Signed => {
@@ -343,6 +404,10 @@ pub struct ExportInput<'a> {
     pub unrounded: Option<&'a Matrix>,
     /// Where the weight came from (recorded as `source`), e.g. a file name.
     pub source: &'a str,
+    /// Tolerance mode: the certified approximation whose layers `dec` are
+    /// (`docs/export.md`, "Tolerance mode": exact float tensors, the bound in
+    /// the metadata, exact scales in positive mode).
+    pub approximation: Option<&'a Approximation>,
 }
 
 /// Writes `dec` (which must represent `target` exactly; the caller verifies)
@@ -368,18 +433,75 @@ pub fn export(
     dec: &Decomposition,
     input: &ExportInput,
 ) -> (Vec<u8>, ExportReport) {
-    let fig = figures(target, dec);
-    let layers = float_layers(dec);
+    let mut w = SafetensorsWriter::new();
+    let (report, meta) = write_chain(&mut w, "", target, dec, input);
+    for (k, v) in &meta {
+        w.metadata(k, v);
+    }
+    (w.to_bytes(), report)
+}
+
+/// Writes the tensors of one chain (names prefixed by `prefix`) and returns
+/// the report and the chain's metadata entries (for a single export, the
+/// file's metadata; for `couplings convert`, one manifest entry).
+pub(crate) fn write_chain(
+    w: &mut SafetensorsWriter,
+    prefix: &str,
+    target: &Matrix,
+    dec: &Decomposition,
+    input: &ExportInput,
+) -> (ExportReport, Vec<(String, String)>) {
+    let approx = input.approximation;
+    let (max_bits, conditions) = match approx {
+        Some(a) => (dec.max_bits(), a.conditions.clone()),
+        None => {
+            let fig = figures(target, dec);
+            (fig.max_bits, fig.conditions)
+        }
+    };
+    let layers = float_layers(dec, approx.is_some());
     let t = to_float(target);
     let p64 = chain_product(dec, &layers, |v| v);
     let (f64_max, f64_rel) = errors(&p64, &t);
     let vs_unrounded = input.unrounded.map(|u| errors(&p64, &to_float(u)));
     let p32 = chain_product(dec, &layers, |v| v as f32).map(f64::from);
     let (f32_max, f32_rel) = errors(&p32, &t);
+    let tolerance = approx.map(|a| {
+        let log_scale_chain_rel_error = (dec.mode == Mode::Positive).then(|| {
+            // What a loader computes from the stored log-scales of the
+            // certified width, in float64.
+            let logs: Vec<FloatLayer> = layers
+                .iter()
+                .map(|fl| {
+                    let round = |v: f64| match a.width {
+                        Width::F32 => v as f32 as f64,
+                        Width::F64 => v,
+                    };
+                    FloatLayer {
+                        rows: fl.rows,
+                        cols: fl.cols,
+                        shift: fl.shift.clone(),
+                        param: fl.param.clone(),
+                        scale: fl.param.iter().map(|&v| round(v).exp()).collect(),
+                    }
+                })
+                .collect();
+            errors(&chain_product(dec, &logs, |v| v), &t).1
+        });
+        ToleranceFigures {
+            tolerance: a.bound.tolerance.clone(),
+            width: a.width,
+            width_reason: a.width_reason.clone(),
+            rel_error_sq: a.bound.rel_error_sq.clone(),
+            rel_error: a.bound.rel_error.clone(),
+            rel_error_text: a.bound.rel_error_text.clone(),
+            log_scale_chain_rel_error,
+        }
+    });
     let report = ExportReport {
         layers: dec.len(),
-        max_bits: fig.max_bits,
-        conditions: fig.conditions.clone(),
+        max_bits,
+        conditions,
         max_abs_entries: layers
             .iter()
             .map(|l| {
@@ -395,26 +517,49 @@ pub fn export(
         f32_rel_error: f32_rel,
         f64_error_vs_unrounded: vs_unrounded,
         target_sha256: crate::certificate::target_hash(target),
+        tolerance,
     };
 
-    let mut w = SafetensorsWriter::new();
     let param = match dec.mode {
         Mode::Positive => "log_scale",
         Mode::Signed => "scale",
     };
+    let name = |rest: &str| format!("{prefix}{rest}");
     for (i, fl) in layers.iter().enumerate() {
         let shape = [fl.rows, fl.cols];
-        w.add_f64(&format!("layer.{i}.shift"), &shape, &fl.shift);
+        w.add_f64(&name(&format!("layer.{i}.shift")), &shape, &fl.shift);
         let s32: Vec<f32> = fl.shift.iter().map(|&v| v as f32).collect();
-        w.add_f32(&format!("layer.{i}.shift_f32"), &shape, &s32);
-        w.add_f64(&format!("layer.{i}.{param}"), &[fl.param.len()], &fl.param);
+        w.add_f32(&name(&format!("layer.{i}.shift_f32")), &shape, &s32);
+        w.add_f64(
+            &name(&format!("layer.{i}.{param}")),
+            &[fl.param.len()],
+            &fl.param,
+        );
         let p32: Vec<f32> = fl.param.iter().map(|&v| v as f32).collect();
-        w.add_f32(&format!("layer.{i}.{param}_f32"), &[p32.len()], &p32);
+        w.add_f32(&name(&format!("layer.{i}.{param}_f32")), &[p32.len()], &p32);
+        if approx.is_some() && dec.mode == Mode::Positive {
+            // The certified scales themselves (exp of a stored log-scale is not).
+            w.add_f64(
+                &name(&format!("layer.{i}.exact_scale")),
+                &[fl.scale.len()],
+                &fl.scale,
+            );
+            let e32: Vec<f32> = fl.scale.iter().map(|&v| v as f32).collect();
+            w.add_f32(
+                &name(&format!("layer.{i}.exact_scale_f32")),
+                &[e32.len()],
+                &e32,
+            );
+        }
     }
     let n = target.rows();
-    w.add_f64("target", &[n, n], t.transpose().as_slice());
+    w.add_f64(&name("target"), &[n, n], t.transpose().as_slice());
     if let Some(u) = input.unrounded {
-        w.add_f64("unrounded", &[n, n], to_float(u).transpose().as_slice());
+        w.add_f64(
+            &name("unrounded"),
+            &[n, n],
+            to_float(u).transpose().as_slice(),
+        );
     }
     let kinds: Vec<&str> = dec.layers.iter().map(|l| l.kind.name()).collect();
     let list = |v: &[f64]| {
@@ -423,7 +568,7 @@ pub fn export(
             .collect::<Vec<_>>()
             .join(",")
     };
-    let meta = [
+    let mut meta: Vec<(String, String)> = [
         ("format", FORMAT_NAME.to_string()),
         ("format_version", FORMAT_VERSION.to_string()),
         (
@@ -433,7 +578,13 @@ pub fn export(
         ("n", n.to_string()),
         ("split", format!("{},{}", dec.split.first, dec.split.second)),
         ("mode", dec.mode.name().to_string()),
-        ("strategy", input.strategy.name().to_string()),
+        (
+            "strategy",
+            match approx {
+                Some(_) => "tolerance".to_string(),
+                None => input.strategy.name().to_string(),
+            },
+        ),
         ("num_layers", dec.len().to_string()),
         ("kinds", kinds.join(",")),
         ("scale_param", param.to_string()),
@@ -469,18 +620,71 @@ pub fn export(
         ("float64_chain_rel_error", format!("{f64_rel:e}")),
         ("float32_chain_max_abs_error", format!("{f32_max:e}")),
         ("float32_chain_rel_error", format!("{f32_rel:e}")),
-    ];
-    for (k, v) in meta {
-        w.metadata(k, &v);
-    }
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
     if let Some((max, rel)) = vs_unrounded {
-        w.metadata(
-            "float64_chain_max_abs_error_vs_unrounded",
-            &format!("{max:e}"),
-        );
-        w.metadata("float64_chain_rel_error_vs_unrounded", &format!("{rel:e}"));
+        meta.push((
+            "float64_chain_max_abs_error_vs_unrounded".into(),
+            format!("{max:e}"),
+        ));
+        meta.push((
+            "float64_chain_rel_error_vs_unrounded".into(),
+            format!("{rel:e}"),
+        ));
     }
-    (w.to_bytes(), report)
+    if let Some(t) = &report.tolerance {
+        let suffix = match t.width {
+            Width::F32 => "_f32",
+            Width::F64 => "",
+        };
+        let scale_name = match dec.mode {
+            Mode::Positive => "exact_scale",
+            Mode::Signed => "scale",
+        };
+        let mut extra = vec![
+            ("format_extensions", "certified-tolerance".to_string()),
+            ("tolerance", crate::exact::fmt_decimal(&t.tolerance)),
+            ("entry_width", t.width.name().to_string()),
+            ("certified_rel_error", t.rel_error_text.clone()),
+            ("certified_rel_error_sq", fmt_q(&t.rel_error_sq)),
+            (
+                "certified_tensors",
+                format!("layer.{{i}}.shift{suffix},layer.{{i}}.{scale_name}{suffix}"),
+            ),
+            (
+                "certified_claim",
+                "||P - T||_F <= certified_rel_error ||T||_F for the exact product P of the \
+                 certified tensors (every value exact, no further rounding) and the exact \
+                 target T (sha256 target_sha256); verified with exact integer arithmetic"
+                    .to_string(),
+            ),
+        ];
+        if let Some(e) = t.log_scale_chain_rel_error {
+            extra.push((
+                "log_scale_chain_rel_error",
+                format!("{e:e} (float64 estimate, not certified)"),
+            ));
+        }
+        meta.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v)));
+    }
+    (report, meta)
+}
+
+/// `p/q`, abbreviated in the middle when very long.
+fn short_q(x: &Q) -> String {
+    let s = fmt_q(x);
+    if s.len() <= 60 {
+        s
+    } else {
+        format!(
+            "{}...{} ({} characters)",
+            &s[..25],
+            &s[s.len() - 25..],
+            s.len()
+        )
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use super::{
     Certificate, CertificateError, Locations, abbreviate, malformed, parse_located, rejected,
     target_hash,
 };
-use crate::check::{CheckError, check};
-use crate::exact::fmt_q;
+use crate::check::{BoundError, CheckError, check, check_within};
+use crate::exact::{Q, fmt_q};
 use crate::layer::{Decomposition, Mode, Split};
 
 /// What a successful [`verify`] established.
@@ -24,11 +24,16 @@ pub struct Verified {
     pub hints: usize,
     /// SHA-256 of the canonical target text (matches the certificate's).
     pub target_sha256: String,
+    /// Version 2: the verified bound `r` (`||P - T||_F <= r ||T||_F`).
+    pub bound: Option<Q>,
+    /// Version 2: `||P - T||_F^2 / ||T||_F^2`, exactly.
+    pub rel_error_sq: Option<Q>,
 }
 
 /// Parses and verifies a certificate: structure ([`parse`](super::parse)), the target hash,
 /// every hint (with [`crate::check::check`] against the prefix of layers it
-/// claims to be the product of), and finally `check(target, layers)`.
+/// claims to be the product of), and finally `check(target, layers)`, or for
+/// a version-2 certificate `check_within(target, layers, bound)`.
 ///
 /// # Errors
 /// A [`CertificateError`] naming the line: [`ErrorKind::Malformed`](super::ErrorKind::Malformed) for text
@@ -96,6 +101,27 @@ pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, Certifica
             });
         }
     }
+    if let Some(bound) = &cert.bound {
+        return match check_within(&cert.target, dec, bound) {
+            Ok(report) => Ok(Verified {
+                layers: report.layers,
+                n: report.n,
+                split: dec.split,
+                mode: dec.mode,
+                hints: cert.hints.len(),
+                target_sha256: target_hash(&cert.target),
+                bound: Some(report.bound),
+                rel_error_sq: Some(report.rel_error_sq),
+            }),
+            Err(BoundError::Structure(e)) => Err(located(e, loc, 0)),
+            Err(e @ BoundError::Exceeded { .. }) => Err(rejected(loc.bound, e.to_string())),
+            Err(e @ BoundError::NotDyadic { layer, .. }) => Err(malformed(
+                loc.layers.get(layer).copied().unwrap_or(0),
+                e.to_string(),
+            )),
+            Err(e) => Err(rejected(loc.bound, e.to_string())),
+        };
+    }
     match check(&cert.target, dec) {
         Ok(report) => Ok(Verified {
             layers: report.layers,
@@ -104,6 +130,8 @@ pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, Certifica
             mode: dec.mode,
             hints: cert.hints.len(),
             target_sha256: target_hash(&cert.target),
+            bound: None,
+            rel_error_sq: None,
         }),
         Err(CheckError::Mismatch {
             row,

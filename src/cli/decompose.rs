@@ -180,6 +180,7 @@ impl DecomposeArgs {
             seed: self.seed,
             strategy: self.strategy.into(),
             split,
+            ..Options::default()
         };
         let started = std::time::Instant::now();
         let long = matrix.rows() >= LONG_RUN_N;

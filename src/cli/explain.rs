@@ -52,6 +52,7 @@ impl ExplainArgs {
             seed: self.seed,
             strategy: self.strategy.into(),
             split,
+            ..Options::default()
         };
         let mut md = couplings::explain::explain(&matrix, &options, &path_name(&self.file))
             .map_err(|e| decompose_failure(&self.file, &e))?;

@@ -69,6 +69,7 @@ impl ExportArgs {
             rounding: rounding.as_ref().map(|(r, _)| r),
             unrounded: rounding.as_ref().map(|(_, w)| w),
             source: &source,
+            approximation: None,
         };
         let (bytes, report) = export(&matrix, &dec, &input);
         std::fs::write(&self.output, bytes).map_err(|e| {

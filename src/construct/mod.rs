@@ -26,6 +26,7 @@ pub mod rng;
 pub mod shallow;
 pub mod short;
 pub mod split;
+pub mod tolerance;
 mod trace;
 pub mod verify;
 
@@ -33,7 +34,7 @@ use crate::exact::{Matrix, Q};
 use crate::layer::Split;
 pub use crate::layer::{Decomposition, Mode};
 use blocks::Symmetry;
-use num_traits::Signed;
+use num_traits::{Signed, Zero};
 pub use trace::{Construction, Trace};
 
 /// Options for [`decompose_with`].
@@ -48,6 +49,12 @@ pub struct Options {
     /// The split `(p, q)` of the coordinates; `None` means the default
     /// `(floor(n/2), ceil(n/2))`.
     pub split: Option<Split>,
+    /// `0` (the default): an exact decomposition. `EPS > 0`: the certified
+    /// tolerance construction of [`tolerance`] (at most ten well-conditioned
+    /// layers with float32 or float64 entries whose exact product `P` satisfies
+    /// `||P - T||_F <= EPS ||T||_F`, checked exactly; the strategy and seed do
+    /// not apply). [`tolerance::approximate`] also returns the certified bound.
+    pub tolerance: Q,
 }
 
 impl Default for Options {
@@ -57,6 +64,7 @@ impl Default for Options {
             seed: 0x5eed,
             strategy: Strategy::Shallow,
             split: None,
+            tolerance: Q::zero(),
         }
     }
 }
@@ -143,6 +151,8 @@ pub enum DecomposeError {
     /// Internal error: a construction produced layers whose product differs from
     /// the target (never expected; reported instead of a wrong answer).
     Internal(String),
+    /// The tolerance construction (`Options::tolerance > 0`) gave no chain.
+    Tolerance(Box<tolerance::ToleranceError>),
 }
 
 impl std::fmt::Display for DecomposeError {
@@ -180,6 +190,7 @@ impl std::fmt::Display for DecomposeError {
                 fmt_q(det)
             ),
             DecomposeError::Internal(msg) => write!(f, "internal error: {msg}"),
+            DecomposeError::Tolerance(e) => write!(f, "{e}"),
         }
     }
 }
@@ -231,6 +242,10 @@ pub fn decompose_traced(
     matrix: &Matrix,
     options: &Options,
 ) -> Result<(Decomposition, Trace), DecomposeError> {
+    if !options.tolerance.is_zero() {
+        // Not exact: the product is within the tolerance, certified exactly there.
+        return tolerance::decompose(matrix, options);
+    }
     let split = validate_split(matrix, options.split)?;
     let t_inv = if !options.strategy.uses_inverse(options.mode) {
         None

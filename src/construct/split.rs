@@ -217,7 +217,7 @@ fn hub_chain(t: &Matrix, p: usize, q: usize, options: &Options) -> Result<Chain,
             mode: options.mode,
             seed: options.seed,
             strategy: Strategy::Shallow,
-            split: None,
+            ..Options::default()
         };
         let dec = super::decompose_with(&window, &inner)?;
         layers.extend(dec.layers.iter().map(|l| embed_window(l, p, q)));

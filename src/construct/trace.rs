@@ -45,6 +45,10 @@ pub enum Construction {
     },
     /// The conditioned strategy: a float approximation and the exact core.
     Conditioned,
+    /// The certified tolerance construction (`Options::tolerance > 0`): ten
+    /// float-conditioned layers whose product is within the tolerance, not
+    /// equal (`construct::tolerance`).
+    Tolerance,
 }
 
 impl Construction {
@@ -79,10 +83,13 @@ impl Construction {
                 preconditioned: true,
             } => "balanced LDU tree (preconditioned)",
             Construction::Conditioned => "conditioned (approximation + exact core)",
+            Construction::Tolerance => "tolerance (float chain, certified bound)",
         }
     }
 
-    /// The strategy (`--strategy`) whose run produces this construction.
+    /// The strategy (`--strategy`) whose run produces this construction. The
+    /// tolerance construction is chosen by `Options::tolerance`, not by a
+    /// strategy; it reports `Conditioned`, its exact counterpart for float use.
     ///
     /// # Examples
     /// ```
@@ -104,7 +111,7 @@ impl Construction {
             | Construction::TwoPeels
             | Construction::HubChain => Strategy::Shallow,
             Construction::BalancedTree { .. } => Strategy::Balanced,
-            Construction::Conditioned => Strategy::Conditioned,
+            Construction::Conditioned | Construction::Tolerance => Strategy::Conditioned,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! factorisations), and the rounding of a matrix to float64 ([`to_float`]) for
 //! the code whose point is floats. Nothing here knows about coupling layers.
 
+pub mod dyadic;
 mod fast;
 mod kernels;
 mod number;
@@ -13,7 +14,10 @@ pub use kernels::{
     Singular, Snapshots, lcm_of_denominators, lu_unit_lower, schur_snapshots, triangular_inverse,
     ul_unit_lower,
 };
-pub use number::{MAX_EXPONENT, NumberError, Q, bits, fmt_q, parse_q, q, qi, sign, to_f64};
+pub use number::{
+    MAX_EXPONENT, NumberError, Q, bits, fmt_decimal, fmt_q, parse_q, q, qi, sign,
+    sqrt_upper_decimal, to_f64,
+};
 
 use num_traits::{One, Zero};
 

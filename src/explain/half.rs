@@ -184,6 +184,12 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks) {
              for conditioning. The float fit is not trusted: only the exact product counts, and \
              it is verified by the independent checker in section 5.\n",
         ),
+        Construction::Tolerance => w.line(
+            "The tolerance construction (`--tolerance EPS`, `docs/export.md`) is not an exact \
+             decomposition: its layers multiply to a matrix within EPS of T (relative, \
+             Frobenius), certified exactly by `couplings check` on its certificate. This \
+             walkthrough explains exact decompositions only.\n",
+        ),
         // No walkthrough of their own (yet): said so, by name.
         Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
             "(No walkthrough is written for the strategy `{construction}`.)\n"
