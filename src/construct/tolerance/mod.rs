@@ -64,6 +64,11 @@ const ROUNDS_F64: usize = 3;
 /// Most least-squares sweeps in one float64 refinement round.
 const MAX_SWEEPS: usize = 12;
 
+/// Largest float64 condition number a layer of the chain may have: the
+/// tolerance mode promises well-conditioned layers, and a chain beyond this is
+/// refused with [`ToleranceError::ConditionLimit`] rather than returned.
+pub const CONDITION_LIMIT: f64 = 1e3;
+
 /// Up to this dimension a float64 verdict "singular" or "det < 0" is
 /// confirmed exactly (with a kernel vector or the exact determinant).
 pub const EXACT_CONFIRM_MAX_N: usize = 64;
@@ -105,6 +110,19 @@ pub enum ToleranceError {
     Breakdown {
         /// Which step.
         step: String,
+    },
+    /// A layer of the float chain has a float64 condition number above
+    /// [`CONDITION_LIMIT`]: `W` is too ill-conditioned for this construction
+    /// (its worst layer is about `cond(W)`).
+    ConditionLimit {
+        /// 0-based position of the worst layer (application order).
+        layer: usize,
+        /// Its condition number, as text (`1.234e4`).
+        condition: String,
+        /// `cond(W)^(1/K)` for the `K` layers of the chain, as text: the least
+        /// any chain of `K` layers must reach (a lower bound, not this
+        /// construction's figure).
+        lower_bound: String,
     },
     /// The exact certificate misses the tolerance with every width tried.
     NotMet {
@@ -154,6 +172,18 @@ impl std::fmt::Display for ToleranceError {
                 "the float construction broke down ({step}); W is too ill-conditioned for \
                  well-conditioned layers (a chain of K layers needs a layer of condition number \
                  at least cond(W)^(1/K)); try the exact strategies (--tolerance 0)"
+            ),
+            ToleranceError::ConditionLimit {
+                layer,
+                condition,
+                lower_bound,
+            } => write!(
+                f,
+                "layer {layer} of the float chain has condition number {condition} (float64), \
+                 above the limit {CONDITION_LIMIT:e} for well-conditioned layers; W is too \
+                 ill-conditioned for this construction (any chain of this length needs a layer \
+                 of condition number at least cond(W)^(1/K) = {lower_bound}); use the exact \
+                 strategies (--tolerance 0, e.g. --strategy conditioned)"
             ),
             ToleranceError::NotMet {
                 tolerance,
@@ -364,6 +394,22 @@ pub fn approximate_with_width(
             pos
         }
     };
+    // Refuse an ill-conditioned chain before rounding (application order).
+    let float_conditions: Vec<f64> = chain.iter().rev().map(round::condition).collect();
+    if let Some((layer, &worst)) = float_conditions
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .filter(|(_, c)| c.is_nan() || **c > CONDITION_LIMIT)
+    {
+        let cond_w = round::matrix_condition(&wf);
+        return Err(ToleranceError::ConditionLimit {
+            layer,
+            condition: format!("{worst:.3e}"),
+            lower_bound: format!("{:.3e}", cond_w.powf(1.0 / chain.len() as f64)),
+        }
+        .into());
+    }
     let mut timings = Timings {
         construct: started.elapsed().as_secs_f64(),
         ..Timings::default()

@@ -374,8 +374,13 @@ pub(crate) fn round_all(
 /// Float64 2-norm condition number of a layer (extreme eigenvalues of
 /// `M M^T`, symmetric).
 pub(crate) fn condition(l: &FloatLayer) -> f64 {
-    let m = l.to_dense();
-    let g = &m * m.transpose();
+    matrix_condition(&l.to_dense())
+}
+
+/// Float64 2-norm condition number of a square matrix (extreme eigenvalues
+/// of `M M^T`; infinite when singular in float64).
+pub(crate) fn matrix_condition(m: &DMatrix<f64>) -> f64 {
+    let g = m * m.transpose();
     let ev: DVector<f64> = g.symmetric_eigenvalues();
     let (lo, hi) = ev
         .iter()
