@@ -744,3 +744,51 @@ fn checker_code_obeys_independence_rules() {
     // Matrices are only read through accessors, never combined with operators.
     assert_eq!(code.matches("&Matrix").count(), 1, "only `target: &Matrix`");
 }
+
+#[test]
+fn bound_checker_code_obeys_independence_rules() {
+    // `src/check/within.rs` (version-2 certificates, the tolerance mode):
+    // the same forbidden words, and its only imports are the exact types, the
+    // dyadic product kernel and the layer types.
+    let src = include_str!("../src/check/within.rs");
+    let code: String = src
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for forbidden in [
+        "construct",
+        "decompose",
+        ".mul(",
+        "inverse",
+        "det(",
+        "to_matrix",
+        "apply",
+        ".then(",
+        "validate",
+        "product()",
+        "mul_vec",
+        "kernels",
+        "proof",
+        "crate::io",
+        "f64",
+        "f32",
+    ] {
+        assert!(
+            !code.contains(forbidden),
+            "src/check/within.rs code mentions `{forbidden}`"
+        );
+    }
+    let imports: Vec<&str> = code
+        .lines()
+        .filter(|l| l.trim_start().starts_with("use crate::"))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            "use crate::exact::dyadic::{DyadicError, DyadicFactor, distance_sq, product, to_dyadic_ints};",
+            "use crate::exact::{Matrix, Q};",
+            "use crate::layer::{Decomposition, Kind, Split};"
+        ]
+    );
+}

@@ -356,3 +356,53 @@ fn cli_decompose_with_tolerance_writes_a_checkable_certificate() {
     assert_eq!(bad.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn cli_export_with_tolerance_stores_exact_scales_and_the_bound() {
+    let dir = std::env::temp_dir().join(format!("couplings-tol-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("rot8.safetensors");
+    let bin = env!("CARGO_BIN_EXE_couplings");
+    let out = std::process::Command::new(bin)
+        .args([
+            "export",
+            "examples/glow_random_rotation_8.npy",
+            "--mode",
+            "positive",
+            "--tolerance",
+            "1e-6",
+            "-o",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("certified ||P - W||_F / ||W||_F <= "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("exp(log_scale) instead is off by"),
+        "{stdout}"
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header = String::from_utf8_lossy(&bytes[8..8 + header_len]);
+    for key in [
+        "layer.0.exact_scale",
+        "layer.9.exact_scale_f32",
+        "certified_rel_error",
+        "certified_rel_error_sq",
+        "log_scale_chain_rel_error",
+        "\"entry_width\":\"float32\"",
+        "\"strategy\":\"tolerance\"",
+    ] {
+        assert!(header.contains(key), "{key} missing from {header}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -265,7 +265,7 @@ impl DecomposeArgs {
 }
 
 /// `--tolerance EPS`: exact and non-negative (`0` is the exact path).
-fn parse_tolerance(text: &str) -> Result<Q, Failure> {
+pub(crate) fn parse_tolerance(text: &str) -> Result<Q, Failure> {
     let eps = parse_q(text).map_err(|e| Failure::bad_input(format!("--tolerance {text}: {e}")))?;
     if eps.is_negative() {
         return Err(Failure::bad_input(format!(
