@@ -9,7 +9,7 @@ use couplings::check::{BoundError, check_within};
 use couplings::construct::tolerance::{
     Approximation, CONDITION_LIMIT, ToleranceError, Width, approximate,
 };
-use couplings::exact::{Matrix, Q, q, qi};
+use couplings::exact::{Matrix, Q, q, qi, to_f64};
 use couplings::families::{glow_lu, glow_rotation};
 use couplings::{DecomposeError, Mode, Options, decompose_with};
 use num_bigint::BigInt;
@@ -75,6 +75,17 @@ fn assert_certified(w: &Matrix, a: &Approximation, mode: Mode, eps: &Q) {
                 representable(x, a.width),
                 "{x} is not a {:?} value",
                 a.width
+            );
+            // The float the export writes is the certified value itself.
+            let f = to_f64(x);
+            let f = match a.width {
+                Width::F32 => f64::from(f as f32),
+                Width::F64 => f,
+            };
+            assert_eq!(
+                Q::from_float(f).as_ref(),
+                Some(x),
+                "{x} does not round-trip"
             );
         }
         if mode == Mode::Positive {
@@ -310,46 +321,49 @@ fn version_2_certificates_verify_and_tampering_is_rejected() {
     assert_eq!(verify_text(&exact).unwrap().bound, None);
 }
 
-#[test]
-fn cli_decompose_with_tolerance_writes_a_checkable_certificate() {
-    let dir = std::env::temp_dir().join(format!("couplings-tol-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let cert = dir.join("w.cert");
-    let bin = env!("CARGO_BIN_EXE_couplings");
-    let out = std::process::Command::new(bin)
-        .args([
-            "decompose",
-            "examples/glow_lu_8.npy",
-            "--tolerance",
-            "1e-6",
-            "--certificate",
-        ])
-        .arg(&cert)
+/// Runs the `couplings` binary; asserts success and returns its stdout.
+fn couplings_ok(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_couplings"))
+        .args(args)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "{}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A fresh temporary directory for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("couplings-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn cli_decompose_with_tolerance_writes_a_checkable_certificate() {
+    let dir = temp_dir("tol-decompose");
+    let cert = dir.join("w.cert");
+    let cert = cert.to_str().unwrap();
+    let stdout = couplings_ok(&[
+        "decompose",
+        "examples/glow_lu_8.npy",
+        "--tolerance",
+        "1e-6",
+        "--certificate",
+        cert,
+    ]);
     assert!(
         stdout.contains("certified: ||P - W||_F / ||W||_F <= "),
         "{stdout}"
     );
     assert!(stdout.contains("float32"), "{stdout}");
-    let check = std::process::Command::new(bin)
-        .arg("check")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    let checked = couplings_ok(&["check", cert]);
+    assert!(checked.contains("within the bound"), "{checked}");
     // A negative tolerance is bad input (exit code 2).
-    let bad = std::process::Command::new(bin)
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_couplings"))
         .args(["decompose", "examples/glow_lu_8.npy", "--tolerance=-1e-6"])
         .output()
         .unwrap();
@@ -359,29 +373,18 @@ fn cli_decompose_with_tolerance_writes_a_checkable_certificate() {
 
 #[test]
 fn cli_export_with_tolerance_stores_exact_scales_and_the_bound() {
-    let dir = std::env::temp_dir().join(format!("couplings-tol-export-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("tol-export");
     let path = dir.join("rot8.safetensors");
-    let bin = env!("CARGO_BIN_EXE_couplings");
-    let out = std::process::Command::new(bin)
-        .args([
-            "export",
-            "examples/glow_random_rotation_8.npy",
-            "--mode",
-            "positive",
-            "--tolerance",
-            "1e-6",
-            "-o",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = couplings_ok(&[
+        "export",
+        "examples/glow_random_rotation_8.npy",
+        "--mode",
+        "positive",
+        "--tolerance",
+        "1e-6",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
     assert!(
         stdout.contains("certified ||P - W||_F / ||W||_F <= "),
         "{stdout}"

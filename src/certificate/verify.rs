@@ -101,18 +101,25 @@ pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, Certifica
             });
         }
     }
+    // What is verified, given the checker's layer count and dimension.
+    let verified = |layers: usize, n: usize, bound: Option<Q>, rel_error_sq: Option<Q>| Verified {
+        layers,
+        n,
+        split: dec.split,
+        mode: dec.mode,
+        hints: cert.hints.len(),
+        target_sha256: target_hash(&cert.target),
+        bound,
+        rel_error_sq,
+    };
     if let Some(bound) = &cert.bound {
         return match check_within(&cert.target, dec, bound) {
-            Ok(report) => Ok(Verified {
-                layers: report.layers,
-                n: report.n,
-                split: dec.split,
-                mode: dec.mode,
-                hints: cert.hints.len(),
-                target_sha256: target_hash(&cert.target),
-                bound: Some(report.bound),
-                rel_error_sq: Some(report.rel_error_sq),
-            }),
+            Ok(report) => Ok(verified(
+                report.layers,
+                report.n,
+                Some(report.bound),
+                Some(report.rel_error_sq),
+            )),
             Err(BoundError::Structure(e)) => Err(located(e, loc, 0)),
             Err(e @ BoundError::Exceeded { .. }) => Err(rejected(loc.bound, e.to_string())),
             Err(e @ BoundError::NotDyadic { layer, .. }) => Err(malformed(
@@ -123,16 +130,7 @@ pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, Certifica
         };
     }
     match check(&cert.target, dec) {
-        Ok(report) => Ok(Verified {
-            layers: report.layers,
-            n: report.n,
-            split: dec.split,
-            mode: dec.mode,
-            hints: cert.hints.len(),
-            target_sha256: target_hash(&cert.target),
-            bound: None,
-            rel_error_sq: None,
-        }),
+        Ok(report) => Ok(verified(report.layers, report.n, None, None)),
         Err(CheckError::Mismatch {
             row,
             col,
