@@ -167,7 +167,12 @@ class CouplingChain:
         for i, kind in enumerate(kinds):
             shift = tensors[f"layer.{i}.shift{suffix}"]
             values = tensors[f"layer.{i}.{param}{suffix}"]
-            if param == "log_scale":
+            exact = tensors.get(f"layer.{i}.exact_scale{suffix}")
+            if param == "log_scale" and exact is not None:
+                # Tolerance exports: the certified scales themselves (exp of a
+                # stored log-scale is not exactly the certified scale).
+                layers.append(Layer(kind, shift, exact, log_scale=values))
+            elif param == "log_scale":
                 layers.append(Layer(kind, shift, np.exp(values), log_scale=values))
             else:
                 layers.append(Layer(kind, shift, values))

@@ -44,9 +44,18 @@ class CouplingFlow(nn.Module):
         self.log_param = meta["scale_param"] == "log_scale"
         self.dtype = dtype
         suffix = "_f32" if dtype == torch.float32 else ""
+        # Tolerance exports in positive mode also store the certified scales
+        # (layer.i.exact_scale*); a frozen module uses them, so it computes the
+        # certified chain. A trainable one keeps the log-parametrisation (then
+        # the metadata's log_scale_chain_rel_error applies).
+        exact = (self.log_param and not trainable
+                 and f"layer.0.exact_scale{suffix}" in tensors)
+        if exact:
+            self.log_param = False
         for i, _ in enumerate(self.kinds):
             shift = torch.as_tensor(tensors[f"layer.{i}.shift{suffix}"], dtype=dtype)
-            scale = torch.as_tensor(tensors[f"layer.{i}.{meta['scale_param']}{suffix}"], dtype=dtype)
+            name = f"layer.{i}.exact_scale{suffix}" if exact else f"layer.{i}.{meta['scale_param']}{suffix}"
+            scale = torch.as_tensor(tensors[name], dtype=dtype)
             if trainable:
                 self.register_parameter(f"shift_{i}", nn.Parameter(shift))
                 self.register_parameter(f"scale_{i}", nn.Parameter(scale))

@@ -73,6 +73,11 @@
 //! rational normalisation per entry; the final comparison `x b = a den` needs no
 //! `gcd`. For `n >= 32` the rows are processed in parallel with `rayon`.
 //!
+//! Approximate decompositions (the tolerance mode) are checked against a
+//! stated relative bound by [`check_within`] (the `within` room: the same
+//! structure checks, then the exact product of dyadic layers by the kernel
+//! `crate::exact::dyadic` and an exact comparison).
+//!
 //! # Examples
 //! ```
 //! use couplings::{check, CheckError, Decomposition, Layer, Mode, Split, exact::{Matrix, qi}};
@@ -93,10 +98,13 @@
 
 use crate::exact::{Matrix, Q};
 use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};
+
+mod within;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 use rayon::prelude::*;
+pub use within::{BoundError, BoundReport, check_within};
 
 /// Dimension from which rows and columns are processed in parallel.
 const PARALLEL_FROM: usize = 32;

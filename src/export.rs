@@ -15,6 +15,7 @@ use crate::analysis::{
     worst_condition,
 };
 use crate::construct::Strategy;
+use crate::construct::tolerance::{Approximation, Width};
 use crate::exact::{Matrix, Q, fmt_q, to_f64, to_float};
 use crate::io::SafetensorsWriter;
 use crate::layer::{Decomposition, Mode, PaddedDecomposition};
@@ -308,6 +309,31 @@ pub struct ExportReport {
     pub float_issues: Vec<FloatIssue>,
     /// Reasons behind float figures that are not finite numbers.
     pub notes: Vec<String>,
+    /// Tolerance mode: the certified bound and the width of the entries.
+    pub tolerance: Option<ToleranceFigures>,
+}
+
+/// What a tolerance export certifies (docs/export.md, "Tolerance mode").
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToleranceFigures {
+    /// The tolerance asked for.
+    pub tolerance: Q,
+    /// The float format of the certified entries.
+    pub width: Width,
+    /// Why that width.
+    pub width_reason: String,
+    /// `||P - T||_F^2 / ||T||_F^2` for the exact product `P` of the certified
+    /// layers, exactly.
+    pub rel_error_sq: Q,
+    /// A decimal upper bound on `||P - T||_F / ||T||_F` (checked exactly).
+    pub rel_error: Q,
+    /// `rel_error` as text.
+    pub rel_error_text: String,
+    /// Positive mode: `||P' - T||_F / ||T||_F` in float64 for the chain `P'`
+    /// whose scales are `exp(log_scale)` of the stored float32 (float64 width:
+    /// float64) log-scales: what a loader that ignores the exact scales
+    /// computes (a float64 estimate, not certified).
+    pub log_scale_chain_rel_error: Option<f64>,
 }
 
 impl ExportReport {
@@ -339,7 +365,9 @@ impl ExportReport {
             None => String::new(),
         };
         // A float chain this far off is not usable; say what to do about it.
-        let hint = if self.f64_rel_error.is_nan() || self.f64_rel_error > 1e-6 {
+        let hint = if self.tolerance.is_none()
+            && (self.f64_rel_error.is_nan() || self.f64_rel_error > 1e-6)
+        {
             "warning: the float64 chain does not reproduce the target (relative error above \
              1e-6); export with --strategy conditioned for well-conditioned layers \
              (docs/conditioning.md)\n"
@@ -353,9 +381,35 @@ impl ExportReport {
         for n in &self.notes {
             warnings += &format!("note: {n}\n");
         }
+        let (method, certified) = match &self.tolerance {
+            None => ("float64 SVD", String::new()),
+            Some(t) => (
+                "float64",
+                format!(
+                    "tolerance {}: every entry is a {} value ({}); certified ||P - W||_F / \
+                     ||W||_F <= {} for the exact product P of the exported layers (checked \
+                     exactly; the exact ratio of squares is {})\n{}",
+                    crate::exact::fmt_decimal(&t.tolerance),
+                    t.width.name(),
+                    t.width_reason,
+                    t.rel_error_text,
+                    short_q(&t.rel_error_sq),
+                    match t.log_scale_chain_rel_error {
+                        Some(e) => format!(
+                            "positive mode: loaders use the exact scales (layer.i.exact_scale*); \
+                             a chain with scales exp(log_scale) instead is off by {} (float64 \
+                             estimate, not certified)\n",
+                            fmt_err(e)
+                        ),
+                        None => String::new(),
+                    }
+                ),
+            ),
+        };
         format!(
             "layers: {}, largest exact entry {} bits\n\
-             layer condition numbers (float64 SVD, application order): [{}], worst {worst}\n\
+             {certified}\
+             layer condition numbers ({method}, application order): [{}], worst {worst}\n\
              layer largest |entry| (float64): [{}]\n\
              float64 chain vs target: max abs error {}, relative (Frobenius) {}\n\
              float32 chain vs target: max abs error {}, relative (Frobenius) {}\n\
@@ -387,7 +441,10 @@ struct Exported {
     scale: Vec<f64>,
 }
 
-fn float_layers(dec: &Decomposition) -> Vec<Exported> {
+/// The float layers; in positive mode the scale is `exp(log_scale)`, or the
+/// exact scale rounded to float64 when `exact_scales` (tolerance exports, whose
+/// loaders read the exact scales).
+fn float_layers(dec: &Decomposition, exact_scales: bool) -> Vec<Exported> {
     dec.layers
         .iter()
         .map(|l| {
@@ -395,7 +452,11 @@ fn float_layers(dec: &Decomposition) -> Vec<Exported> {
             let (param, scale) = match dec.mode {
                 Mode::Positive => {
                     let logs: Vec<f64> = l.scale.iter().map(ln_q).collect();
-                    let s = logs.iter().map(|v| v.exp()).collect();
+                    let s = if exact_scales {
+                        l.scale.iter().map(to_f64).collect()
+                    } else {
+                        logs.iter().map(|v| v.exp()).collect()
+                    };
                     (logs, s)
                 }
                 Mode::Signed => {
@@ -554,6 +615,21 @@ fn float_issues(
     c.issues
 }
 
+/// `p/q`, abbreviated in the middle when very long.
+fn short_q(x: &Q) -> String {
+    let s = fmt_q(x);
+    if s.len() <= 60 {
+        s
+    } else {
+        format!(
+            "{}...{} ({} characters)",
+            &s[..25],
+            &s[s.len() - 25..],
+            s.len()
+        )
+    }
+}
+
 /// `1.234e-5`, or a note when a float chain overflowed.
 fn fmt_err(v: f64) -> String {
     if v.is_finite() {
@@ -575,6 +651,10 @@ pub struct ExportInput<'a> {
     pub unrounded: Option<&'a Matrix>,
     /// Where the weight came from (recorded as `source`), e.g. a file name.
     pub source: &'a str,
+    /// Tolerance mode: the certified approximation whose layers `dec` are
+    /// (`docs/export.md`, "Tolerance mode": exact float tensors, the bound in
+    /// the metadata, exact scales in positive mode).
+    pub approximation: Option<&'a Approximation>,
 }
 
 /// Writes `dec` (which must represent `target` exactly; the caller verifies)
@@ -637,11 +717,20 @@ fn write(
     padded: Option<&PaddedDecomposition>,
     input: &ExportInput,
 ) -> (Vec<u8>, ExportReport) {
-    let fig = match padded {
-        None => figures(target, dec),
-        Some(p) => padded_figures(target, p),
+    let approx = input.approximation;
+    // A tolerance chain's condition numbers come with it (no second SVD pass).
+    let (max_bits, conditions, notes) = match (approx, padded) {
+        (Some(a), _) => (dec.max_bits(), a.conditions.clone(), Vec::new()),
+        (None, None) => {
+            let fig = figures(target, dec);
+            (fig.max_bits, fig.conditions.clone(), fig.notes())
+        }
+        (None, Some(p)) => {
+            let fig = padded_figures(target, p);
+            (fig.max_bits, fig.conditions.clone(), fig.notes())
+        }
     };
-    let layers = float_layers(dec);
+    let layers = float_layers(dec, approx.is_some());
     let t = to_float(target);
     // Padded: the first n columns of the chain against [[T], [0]] (exact).
     let want = padded.map(|p| padded_target(target, p));
@@ -658,10 +747,40 @@ fn write(
     let p32 = first_cols(chain_product(dec, &layers, |v| v as f32));
     let (f32_max, f32_rel) = chain_error(&p32, want.as_ref().unwrap_or(target));
     let float_issues = float_issues(target, dec, &layers, input.unrounded);
+    let tolerance = approx.map(|a| {
+        let log_scale_chain_rel_error = (dec.mode == Mode::Positive).then(|| {
+            // What a loader computes from the stored log-scales of the
+            // certified width, in float64.
+            let round = |v: f64| match a.width {
+                Width::F32 => f64::from(v as f32),
+                Width::F64 => v,
+            };
+            let logs: Vec<Exported> = layers
+                .iter()
+                .map(|fl| Exported {
+                    rows: fl.rows,
+                    cols: fl.cols,
+                    shift: fl.shift.clone(),
+                    param: fl.param.clone(),
+                    scale: fl.param.iter().map(|&v| round(v).exp()).collect(),
+                })
+                .collect();
+            chain_error(&chain_product(dec, &logs, |v| v), target).1
+        });
+        ToleranceFigures {
+            tolerance: a.bound.tolerance.clone(),
+            width: a.width,
+            width_reason: a.width_reason.clone(),
+            rel_error_sq: a.bound.rel_error_sq.clone(),
+            rel_error: a.bound.rel_error.clone(),
+            rel_error_text: a.bound.rel_error_text.clone(),
+            log_scale_chain_rel_error,
+        }
+    });
     let report = ExportReport {
         layers: dec.len(),
-        max_bits: fig.max_bits,
-        conditions: fig.conditions.clone(),
+        max_bits,
+        conditions,
         max_abs_entries: layers
             .iter()
             .map(|l| {
@@ -678,7 +797,8 @@ fn write(
         f64_error_vs_unrounded: vs_unrounded,
         target_sha256: crate::certificate::target_hash(target),
         float_issues,
-        notes: fig.notes(),
+        notes,
+        tolerance,
     };
 
     let mut w = SafetensorsWriter::new();
@@ -694,6 +814,12 @@ fn write(
         w.add_f64(&format!("layer.{i}.{param}"), &[fl.param.len()], &fl.param);
         let p32: Vec<f32> = fl.param.iter().map(|&v| v as f32).collect();
         w.add_f32(&format!("layer.{i}.{param}_f32"), &[p32.len()], &p32);
+        if approx.is_some() && dec.mode == Mode::Positive {
+            // The certified scales themselves (exp of a stored log-scale is not).
+            w.add_f64(&format!("layer.{i}.exact_scale"), &[fl.scale.len()], &fl.scale);
+            let e32: Vec<f32> = fl.scale.iter().map(|&v| v as f32).collect();
+            w.add_f32(&format!("layer.{i}.exact_scale_f32"), &[e32.len()], &e32);
+        }
     }
     let n = target.rows();
     w.add_f64("target", &[n, n], t.transpose().as_slice());
@@ -724,7 +850,13 @@ fn write(
         ("n", dec.split.n().to_string()),
         ("split", format!("{},{}", dec.split.first, dec.split.second)),
         ("mode", dec.mode.name().to_string()),
-        ("strategy", input.strategy.name().to_string()),
+        (
+            "strategy",
+            match approx {
+                Some(_) => "tolerance".to_string(),
+                None => input.strategy.name().to_string(),
+            },
+        ),
         ("num_layers", dec.len().to_string()),
         ("kinds", kinds.join(",")),
         ("scale_param", param.to_string()),
@@ -792,6 +924,37 @@ fn write(
             &format!("{max:e}"),
         );
         w.metadata("float64_chain_rel_error_vs_unrounded", &format!("{rel:e}"));
+    }
+    if let Some(t) = &report.tolerance {
+        let suffix = match t.width {
+            Width::F32 => "_f32",
+            Width::F64 => "",
+        };
+        let scale_name = match dec.mode {
+            Mode::Positive => "exact_scale",
+            Mode::Signed => "scale",
+        };
+        w.metadata("format_extensions", "certified-tolerance");
+        w.metadata("tolerance", &crate::exact::fmt_decimal(&t.tolerance));
+        w.metadata("entry_width", t.width.name());
+        w.metadata("certified_rel_error", &t.rel_error_text);
+        w.metadata("certified_rel_error_sq", &fmt_q(&t.rel_error_sq));
+        w.metadata(
+            "certified_tensors",
+            &format!("layer.{{i}}.shift{suffix},layer.{{i}}.{scale_name}{suffix}"),
+        );
+        w.metadata(
+            "certified_claim",
+            "||P - T||_F <= certified_rel_error ||T||_F for the exact product P of the \
+             certified tensors (every value exact, no further rounding) and the exact target T \
+             (sha256 target_sha256); verified with exact integer arithmetic",
+        );
+        if let Some(e) = t.log_scale_chain_rel_error {
+            w.metadata(
+                "log_scale_chain_rel_error",
+                &format!("{e:e} (float64 estimate, not certified)"),
+            );
+        }
     }
     if !report.float_issues.is_empty() {
         let issues: Vec<String> = report.float_issues.iter().map(|i| i.to_string()).collect();

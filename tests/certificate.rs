@@ -200,10 +200,18 @@ fn every_truncation_is_rejected_at_the_end() {
 fn wrong_version_and_wrong_magic() {
     let text = example_text();
     rejects(
-        &replace_line(&text, 1, "couplings-certificate 2"),
+        &replace_line(&text, 1, "couplings-certificate 3"),
         1,
         ErrorKind::Malformed,
-        "version `2` is not supported",
+        "version `3` is not supported",
+    );
+    // Version 2 (approximate certificates) needs its `bound` section.
+    let layers_line = find_line(&text, 1, |l| l.starts_with("layers "));
+    rejects(
+        &replace_line(&text, 1, "couplings-certificate 2"),
+        layers_line,
+        ErrorKind::Malformed,
+        "missing `bound` section before `layers`",
     );
     rejects(
         &replace_line(&text, 1, "certificate 1"),

@@ -700,42 +700,31 @@ fn quickcheck_empty_decomposition_vs_diagonals() {
 
 // ---------------------------------------------------------------- independence
 
+/// Words the checkers' code must not contain (construction code, kernels,
+/// operators that combine matrices).
+const FORBIDDEN: [&str; 15] = [
+    "construct",
+    "decompose",
+    ".mul(",
+    "inverse",
+    "det(",
+    "to_matrix",
+    "apply",
+    ".then(",
+    "validate",
+    "product()",
+    "scale_rows",
+    "mul_vec",
+    "kernels",
+    "proof",
+    "crate::io",
+];
+
 #[test]
 fn checker_code_obeys_independence_rules() {
-    let src = include_str!("../src/check.rs");
-    let code: String = src
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    for forbidden in [
-        "construct",
-        "decompose",
-        ".mul(",
-        "inverse",
-        "det(",
-        "to_matrix",
-        "apply",
-        ".then(",
-        "validate",
-        "product()",
-        "scale_rows",
-        "mul_vec",
-        "kernels",
-        "proof",
-        "crate::io",
-    ] {
-        assert!(
-            !code.contains(forbidden),
-            "src/check.rs code mentions `{forbidden}`"
-        );
-    }
-    let imports: Vec<&str> = code
-        .lines()
-        .filter(|l| l.trim_start().starts_with("use crate::"))
-        .collect();
+    let code = code_without("src/check.rs", include_str!("../src/check.rs"), &FORBIDDEN);
     assert_eq!(
-        imports,
+        crate_imports(&code),
         [
             "use crate::exact::{Matrix, Q};",
             "use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};"
@@ -750,5 +739,48 @@ fn checker_code_obeys_independence_rules() {
         code.matches("&Matrix").count(),
         7,
         "only the target and checkpoint parameters"
+    );
+}
+
+/// The `use crate::` lines of some code.
+fn crate_imports(code: &str) -> Vec<&str> {
+    code.lines()
+        .filter(|l| l.trim_start().starts_with("use crate::"))
+        .collect()
+}
+
+/// The code lines of a source file (comment lines dropped), and a check that
+/// none of them mentions a forbidden word.
+fn code_without(path: &str, src: &str, forbidden: &[&str]) -> String {
+    let code: String = src
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for word in forbidden {
+        assert!(!code.contains(word), "{path} code mentions `{word}`");
+    }
+    code
+}
+
+#[test]
+fn bound_checker_code_obeys_independence_rules() {
+    // `src/check/within.rs` (version-2 certificates, the tolerance mode):
+    // the exact checker's forbidden words plus floats, and its only imports
+    // are the exact types, the dyadic product kernel and the layer types.
+    let mut words = FORBIDDEN.to_vec();
+    words.extend(["f64", "f32"]);
+    let code = code_without(
+        "src/check/within.rs",
+        include_str!("../src/check/within.rs"),
+        &words,
+    );
+    assert_eq!(
+        crate_imports(&code),
+        [
+            "use crate::exact::dyadic::{DyadicError, DyadicFactor, distance_sq, product, to_dyadic_ints};",
+            "use crate::exact::{Matrix, Q};",
+            "use crate::layer::{Decomposition, Kind, Split};"
+        ]
     );
 }

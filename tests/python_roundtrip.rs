@@ -59,11 +59,11 @@ fn numpy_loader_round_trips_the_exports() {
         out.status.success(),
         "python/test_roundtrip.py failed:\n{stdout}\n{stderr}"
     );
-    // 46 exports: 3 small strict cases, 3 Glow weights x (exact, 3 roundings,
-    // conditioned), one safetensors tensor, and 4 padded chains (--pad K,
+    // 52 exports: 3 small strict cases, 3 Glow weights x (exact, 3 roundings,
+    // conditioned, --tolerance 1e-6), one safetensors tensor, and 4 padded chains (--pad K,
     // docs/padding.md: K = n unit, K < n, masked, K = n conditioned); each in
     // both modes.
-    assert!(stdout.contains("ok: 46 exports round-tripped"), "{stdout}");
+    assert!(stdout.contains("ok: 52 exports round-tripped"), "{stdout}");
     // The padded chains are among them, applied to [x; 0] by the numpy loader.
     assert!(stdout.contains("cayley_rotation_8 --pad 8"), "{stdout}");
     // A skipped part (torch absent) is said loudly, not only under --nocapture.

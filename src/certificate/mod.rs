@@ -77,11 +77,17 @@ pub use parse::{Locations, parse, parse_located};
 pub use sha256::{hex, sha256};
 pub use verify::{Verified, verify, verify_text};
 
-use crate::exact::Matrix;
+use crate::exact::{Matrix, Q};
 use crate::layer::Decomposition;
 
-/// The certificate format version this module writes and reads.
+/// The certificate format version of exact certificates (written for every
+/// certificate without a bound, byte for byte as before).
 pub const VERSION: u32 = 1;
+
+/// The version of certificates with a `bound` section (approximate
+/// decompositions: `||P - T||_F <= r ||T||_F`, verified exactly). Readers of
+/// version 1 refuse them; this module reads both.
+pub const VERSION_BOUND: u32 = 2;
 
 /// The first word of every certificate.
 pub const MAGIC: &str = "couplings-certificate";
@@ -96,15 +102,21 @@ pub struct Hint {
     pub product: Matrix,
 }
 
-/// A target matrix, a decomposition of it and optional hints.
+/// A target matrix, a decomposition of it and optional hints; with a bound,
+/// the claim is approximate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Certificate {
-    /// The matrix the layers are claimed to multiply to.
+    /// The matrix the layers are claimed to multiply to (exactly, or within
+    /// the bound).
     pub target: Matrix,
     /// Split, mode and layers (application order).
     pub decomposition: Decomposition,
     /// Intermediate products, with strictly increasing `after`.
     pub hints: Vec<Hint>,
+    /// `None`: the layers multiply to the target exactly (version 1).
+    /// `Some(r)`: their product `P` satisfies `||P - T||_F <= r ||T||_F`
+    /// (version 2, verified by [`crate::check::check_within`]).
+    pub bound: Option<Q>,
 }
 
 impl Certificate {
@@ -114,6 +126,31 @@ impl Certificate {
             target,
             decomposition,
             hints: Vec::new(),
+            bound: None,
+        }
+    }
+
+    /// A certificate of an approximate decomposition: the product `P` of the
+    /// layers satisfies `||P - T||_F <= bound ||T||_F` (no hints; version 2).
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::certificate::{Certificate, to_text, verify_text};
+    /// use couplings::exact::{Matrix, q, qi};
+    /// use couplings::{Decomposition, Layer, Mode, Split};
+    /// let l = Layer::lower(Matrix::from_rows(vec![vec![q(1, 1024)]]).unwrap(), vec![qi(1)]);
+    /// let dec = Decomposition { split: Split::new(1, 1), mode: Mode::Positive, layers: vec![l] };
+    /// let text = to_text(&Certificate::within(Matrix::identity(2), dec, q(1, 1000)));
+    /// assert!(text.starts_with("couplings-certificate 2\n"));
+    /// assert!(text.contains("\nbound 1/1000\n"));
+    /// assert_eq!(verify_text(&text).unwrap().bound, Some(q(1, 1000)));
+    /// ```
+    pub fn within(target: Matrix, decomposition: Decomposition, bound: Q) -> Certificate {
+        Certificate {
+            target,
+            decomposition,
+            hints: Vec::new(),
+            bound: Some(bound),
         }
     }
 
@@ -137,6 +174,7 @@ impl Certificate {
             target,
             decomposition,
             hints,
+            bound: None,
         }
     }
 }
@@ -148,8 +186,8 @@ pub enum ErrorKind {
     /// dimensions or shapes, truncation.
     Malformed,
     /// Well formed, but false: a zero (or, in positive mode, negative) scale, a
-    /// target hash that does not match, a hint that lies, or layers whose product
-    /// differs from the target.
+    /// target hash that does not match, a hint that lies, layers whose product
+    /// differs from the target, or (version 2) a bound that does not hold.
     Rejected,
 }
 

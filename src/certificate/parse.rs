@@ -2,7 +2,10 @@
 //! [`parse_located`]). It only reads the text (no construction code, no matrix
 //! kernels); every error names its line. Claims are decided by `verify`.
 
-use super::{Certificate, CertificateError, Hint, MAGIC, VERSION, abbreviate, malformed, rejected};
+use super::{
+    Certificate, CertificateError, Hint, MAGIC, VERSION, VERSION_BOUND, abbreviate, malformed,
+    rejected,
+};
 use crate::exact::{Matrix, NumberReader, Q, fmt_q};
 use crate::layer::{Decomposition, Kind, Layer, Mode, Split};
 use crate::untrusted;
@@ -24,6 +27,8 @@ pub struct Locations {
     pub scales: Vec<usize>,
     /// For each hint: its `hint K` line and the line of each of its rows.
     pub hints: Vec<(usize, Vec<usize>)>,
+    /// The `bound` line (version 2; 0 when absent).
+    pub bound: usize,
 }
 
 /// Non-blank, comment-free lines as (1-based line number, tokens).
@@ -78,13 +83,15 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// The sections in the order they must appear (`hint` may repeat).
-const ORDER: [&str; 8] = [
+/// The sections in the order they must appear (`hint` may repeat; `bound`
+/// exists in version 2 only, where it is required).
+const ORDER: [&str; 9] = [
     "n",
     "split",
     "mode",
     "target-sha256",
     "target",
+    "bound",
     "layers",
     "hint",
     "end",
@@ -213,16 +220,27 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
             format!("the version line must be `{MAGIC} VERSION`, e.g. `{MAGIC} {VERSION}`"),
         ));
     }
-    if tokens[1] != VERSION.to_string() {
-        return Err(malformed(
-            line,
-            format!(
-                "certificate format version `{}` is not supported (this program reads version {VERSION})",
-                abbreviate(tokens[1])
-            ),
-        ));
-    }
+    let version = match tokens[1] {
+        v if v == VERSION.to_string() => VERSION,
+        v if v == VERSION_BOUND.to_string() => VERSION_BOUND,
+        other => {
+            return Err(malformed(
+                line,
+                format!(
+                    "certificate format version `{}` is not supported (this program reads \
+                     versions {VERSION} and {VERSION_BOUND})",
+                    abbreviate(other)
+                ),
+            ));
+        }
+    };
 
+    // The sections of this version, for messages.
+    let sections: Vec<&str> = ORDER
+        .iter()
+        .copied()
+        .filter(|k| *k != "bound" || version == VERSION_BOUND)
+        .collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut rank = 0usize;
     let mut n = 0usize;
@@ -231,6 +249,7 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
     let mut target: Option<Matrix> = None;
     let mut layers: Vec<Layer> = Vec::new();
     let mut hints: Vec<Hint> = Vec::new();
+    let mut bound: Option<Q> = None;
     let mut ended = false;
 
     while !ended {
@@ -246,7 +265,11 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
                 line,
                 format!(
                     "{what}; expected one of {}",
-                    ORDER.map(|k| format!("`{k}`")).join(", ")
+                    sections
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         };
@@ -265,13 +288,23 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
                 format!(
                     "`{key}` is out of order: it must come before `{}` (sections go {})",
                     ORDER[rank],
-                    ORDER.join(", ")
+                    sections.join(", ")
                 ),
             ));
         }
+        if key == "bound" && version == VERSION {
+            return Err(malformed(
+                line,
+                format!(
+                    "`bound` is a version-{VERSION_BOUND} section; this certificate says version \
+                     {VERSION} on its first line"
+                ),
+            ));
+        }
+        let required = |k: &&str| *k != "hint" && (*k != "bound" || version == VERSION_BOUND);
         if let Some(missing) = ORDER[..r]
             .iter()
-            .find(|k| **k != "hint" && !seen.contains_key(*k))
+            .find(|k| required(k) && !seen.contains_key(*k))
         {
             return Err(malformed(
                 line,
@@ -338,6 +371,19 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
                 let (m, at) = parse_matrix(&mut lines, n, n, "target")?;
                 target = Some(m);
                 loc.target_rows = at;
+            }
+            "bound" => {
+                expect_args(line, &tokens, 1, "bound R")?;
+                let r =
+                    parse_q(tokens[1]).map_err(|e| malformed(line, format!("the bound: {e}")))?;
+                if r.is_negative() {
+                    return Err(malformed(
+                        line,
+                        format!("the bound {} is negative", abbreviate(tokens[1])),
+                    ));
+                }
+                bound = Some(r);
+                loc.bound = line;
             }
             "layers" => {
                 expect_args(line, &tokens, 1, "layers K")?;
@@ -407,6 +453,7 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
             layers,
         },
         hints,
+        bound,
     };
     Ok((cert, loc))
 }

@@ -5,9 +5,9 @@ use super::{
     Certificate, CertificateError, Locations, abbreviate, malformed, parse_located, rejected,
     target_hash,
 };
-use crate::check::{CheckError, Failed, check_with_checkpoints};
-use crate::exact::{Matrix, fmt_q};
-use crate::layer::{Mode, Split};
+use crate::check::{BoundError, CheckError, Failed, check_with_checkpoints, check_within};
+use crate::exact::{Matrix, Q, fmt_q};
+use crate::layer::{Decomposition, Mode, Split};
 
 /// What a successful [`verify`] established.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,12 +24,18 @@ pub struct Verified {
     pub hints: usize,
     /// SHA-256 of the canonical target text (matches the certificate's).
     pub target_sha256: String,
+    /// Version 2: the verified bound `r` (`||P - T||_F <= r ||T||_F`).
+    pub bound: Option<Q>,
+    /// Version 2: `||P - T||_F^2 / ||T||_F^2`, exactly.
+    pub rel_error_sq: Option<Q>,
 }
 
 /// Parses and verifies a certificate: structure ([`parse`](super::parse)), the target hash,
 /// every hint and the product, decided by the independent checker
 /// ([`crate::check::check_with_checkpoints`]: the layers are multiplied once and
-/// the running product is compared with each hint when it gets there).
+/// the running product is compared with each hint when it gets there); for a
+/// version-2 certificate the hints the same way on the prefix they cover, then
+/// `check_within(target, layers, bound)`.
 ///
 /// # Errors
 /// A [`CertificateError`] naming the line: [`ErrorKind::Malformed`](super::ErrorKind::Malformed) for text
@@ -79,56 +85,95 @@ pub fn verify(cert: &Certificate, loc: &Locations) -> Result<Verified, Certifica
     // One pass over the layers, comparing at every hint (linear in the hints).
     let checkpoints: Vec<(usize, &Matrix)> =
         cert.hints.iter().map(|h| (h.after, &h.product)).collect();
-    match check_with_checkpoints(&cert.target, dec, &checkpoints) {
-        Ok(report) => Ok(Verified {
-            layers: report.layers,
-            n: report.n,
-            split: dec.split,
-            mode: dec.mode,
-            hints: cert.hints.len(),
-            target_sha256: target_hash(&cert.target),
-        }),
-        Err((Failed::Checkpoint(h), e)) => {
-            let hint = &cert.hints[h];
-            let (hint_line, rows) = loc.hints.get(h).cloned().unwrap_or_default();
-            Err(match e {
+    // What is verified, given the checker's layer count and dimension.
+    let verified = |layers: usize, n: usize, bound: Option<Q>, rel_error_sq: Option<Q>| Verified {
+        layers,
+        n,
+        split: dec.split,
+        mode: dec.mode,
+        hints: cert.hints.len(),
+        target_sha256: target_hash(&cert.target),
+        bound,
+        rel_error_sq,
+    };
+    let Some(bound) = &cert.bound else {
+        return match check_with_checkpoints(&cert.target, dec, &checkpoints) {
+            Ok(report) => Ok(verified(report.layers, report.n, None, None)),
+            Err((Failed::Checkpoint(h), e)) => Err(hint_error(cert, loc, h, e)),
+            Err((
+                Failed::Target,
                 CheckError::Mismatch {
                     row,
                     col,
                     product,
                     target,
-                } => rejected(
-                    line_of(&rows, row),
-                    format!(
-                        "hint {} (line {hint_line}) lies: at row {row}, column {col} it says {}, \
-                         but the first {} layers multiply to {} there (hints are verified, never trusted)",
-                        hint.after,
-                        abbreviate(&fmt_q(&target)),
-                        hint.after,
-                        abbreviate(&fmt_q(&product))
-                    ),
+                },
+            )) => Err(rejected(
+                line_of(&loc.target_rows, row),
+                format!(
+                    "target row {row}, column {col} is {}, but the layers multiply to {} there; \
+                     the layers do not represent the target",
+                    abbreviate(&fmt_q(&target)),
+                    abbreviate(&fmt_q(&product))
                 ),
-                other => located(other, loc, hint_line),
-            })
+            )),
+            Err((Failed::Target, other)) => Err(located(other, loc, 0)),
+        };
+    };
+    // A bound (version 2): the hints in one pass over the prefix they cover
+    // (the last hint is that prefix's target), then the bound.
+    if let Some((&(after, last), rest)) = checkpoints.split_last() {
+        let prefix = Decomposition {
+            split: dec.split,
+            mode: dec.mode,
+            layers: dec.layers[..after].to_vec(),
+        };
+        match check_with_checkpoints(last, &prefix, rest) {
+            Ok(_) => {}
+            Err((Failed::Checkpoint(h), e)) => return Err(hint_error(cert, loc, h, e)),
+            Err((Failed::Target, e)) => return Err(hint_error(cert, loc, rest.len(), e)),
         }
-        Err((
-            Failed::Target,
-            CheckError::Mismatch {
-                row,
-                col,
-                product,
-                target,
-            },
-        )) => Err(rejected(
-            line_of(&loc.target_rows, row),
+    }
+    match check_within(&cert.target, dec, bound) {
+        Ok(report) => Ok(verified(
+            report.layers,
+            report.n,
+            Some(report.bound),
+            Some(report.rel_error_sq),
+        )),
+        Err(BoundError::Structure(e)) => Err(located(e, loc, 0)),
+        Err(e @ BoundError::Exceeded { .. }) => Err(rejected(loc.bound, e.to_string())),
+        Err(e @ BoundError::NotDyadic { layer, .. }) => Err(malformed(
+            loc.layers.get(layer).copied().unwrap_or(0),
+            e.to_string(),
+        )),
+        Err(e) => Err(rejected(loc.bound, e.to_string())),
+    }
+}
+
+/// The error for hint `h` when the checker found `e` there.
+fn hint_error(cert: &Certificate, loc: &Locations, h: usize, e: CheckError) -> CertificateError {
+    let line_of = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(0);
+    let hint = &cert.hints[h];
+    let (hint_line, rows) = loc.hints.get(h).cloned().unwrap_or_default();
+    match e {
+        CheckError::Mismatch {
+            row,
+            col,
+            product,
+            target,
+        } => rejected(
+            line_of(&rows, row),
             format!(
-                "target row {row}, column {col} is {}, but the layers multiply to {} there; \
-                 the layers do not represent the target",
+                "hint {} (line {hint_line}) lies: at row {row}, column {col} it says {}, \
+                 but the first {} layers multiply to {} there (hints are verified, never trusted)",
+                hint.after,
                 abbreviate(&fmt_q(&target)),
+                hint.after,
                 abbreviate(&fmt_q(&product))
             ),
-        )),
-        Err((Failed::Target, other)) => Err(located(other, loc, 0)),
+        ),
+        other => located(other, loc, hint_line),
     }
 }
 

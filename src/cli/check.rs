@@ -118,9 +118,20 @@ fn check_certificate(path: &Path) -> Result<(), Failure> {
     match verify_text(&text) {
         Ok(v) => {
             let k = v.layers;
+            let claim = match &v.bound {
+                None => "product equals the target".to_string(),
+                Some(r) => format!(
+                    "product P within the bound ||P - T||_F <= {} ||T||_F (exactly, \
+                     ||P - T||_F^2 / ||T||_F^2 = {})",
+                    couplings::exact::fmt_decimal(r),
+                    v.rel_error_sq
+                        .as_ref()
+                        .map_or_else(String::new, couplings::exact::fmt_q)
+                ),
+            };
             emit(
                 &format!(
-                    "ok: certificate verified: {k} {}, product equals the target (n = {}, split ({}, {}), \
+                    "ok: certificate verified: {k} {}, {claim} (n = {}, split ({}, {}), \
                      {} mode), {} {} verified, target sha256 {}\n",
                     if k == 1 { "layer" } else { "layers" },
                     v.n,

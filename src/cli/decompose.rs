@@ -7,9 +7,11 @@ use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, LONG_RUN_N, check_outputs, decompose_failure, emit};
 use clap::{Args, ValueEnum};
 use couplings::construct::MergePolicy;
-use couplings::exact::Matrix;
+use couplings::construct::tolerance::{Approximation, approximate};
+use couplings::exact::{Matrix, Q, fmt_q, parse_q};
 use couplings::io;
 use couplings::{Decomposition, Options, Strategy};
+use num_traits::{Signed, Zero};
 use std::path::{Path, PathBuf};
 
 pub(crate) const HELP: &str = "\
@@ -23,6 +25,7 @@ Examples:
   couplings decompose matrix.txt
   couplings decompose examples/glow_lu_8.npy --round 2
   couplings decompose matrix.txt --mode positive --format json --output layers.json
+  couplings decompose examples/glow_lu_8.npy --tolerance 1e-6 --certificate lu8.cert
   printf '0 -1\\n1 0\\n' | couplings decompose -
   couplings decompose --perm \"3 0 1 2\"     # the permutation e_j -> e_perm[j]
   couplings decompose matrix.txt --pad 4 --format json   # 4 zero coordinates appended";
@@ -92,6 +95,15 @@ pub(crate) struct DecomposeArgs {
     /// error (appended to text output; on standard error with --format json).
     #[arg(long)]
     report: bool,
+    /// Certified approximation instead of an exact decomposition: at most ten
+    /// well-conditioned layers, every entry a float32 value (float64 when EPS
+    /// is below 5e-7 or float32 misses it; the output says which), whose exact
+    /// product P satisfies ||P - W||_F <= EPS ||W||_F, checked exactly and
+    /// reported as a rational and a decimal. 0 (the default) decomposes
+    /// exactly. Needs an even n and the half/half split; --strategy and
+    /// --seed do not apply (docs/export.md, "Tolerance mode").
+    #[arg(long, value_name = "EPS", default_value = "0", conflicts_with = "perm")]
+    tolerance: String,
 }
 
 /// Construction for `--perm`.
@@ -182,6 +194,8 @@ impl DecomposeArgs {
     }
 
     pub(crate) fn run(self) -> Result<(), Failure> {
+        let tolerance = parse_tolerance(&self.tolerance)?;
+        let mut approximation: Option<Approximation> = None;
         let inputs: Vec<&Path> = self.file.iter().map(PathBuf::as_path).collect();
         // The text goes to --output (standard output without it); a
         // certificate is written only when asked for.
@@ -191,6 +205,12 @@ impl DecomposeArgs {
         }
         check_outputs(&inputs, &outputs)?;
         if let Some(pad) = self.pad.get() {
+            if !tolerance.is_zero() {
+                return Err(Failure::bad_input(
+                    "--tolerance and --pad cannot be combined: the padded constructions are \
+                     exact (docs/padding.md); drop one of them",
+                ));
+            }
             return self.run_padded(pad);
         }
         let (matrix, decomposition, mask) = match (&self.perm, &self.file) {
@@ -208,16 +228,30 @@ impl DecomposeArgs {
                 let matrix = mask
                     .as_ref()
                     .map_or_else(|| input.clone(), |m| m.conjugate(&input));
-                let decomposition = self.decompose_file(&matrix, file, split)?;
+                let decomposition = if tolerance.is_zero() {
+                    self.decompose_file(&matrix, file, split)?
+                } else {
+                    let a = self.approximate_file(&matrix, file, split, tolerance)?;
+                    let dec = a.decomposition.clone();
+                    approximation = Some(a);
+                    dec
+                };
                 (matrix, decomposition, mask)
             }
             (None, None) => return Err(Failure::bad_input("give a matrix FILE or --perm")),
         };
         if let Some(path) = &self.certificate {
-            let cert = couplings::certificate::Certificate::with_all_hints(
-                matrix.clone(),
-                decomposition.clone(),
-            );
+            let cert = match &approximation {
+                None => couplings::certificate::Certificate::with_all_hints(
+                    matrix.clone(),
+                    decomposition.clone(),
+                ),
+                Some(a) => couplings::certificate::Certificate::within(
+                    matrix.clone(),
+                    decomposition.clone(),
+                    a.bound.rel_error.clone(),
+                ),
+            };
             emit(&couplings::certificate::to_text(&cert), Some(path))?;
             if mask.is_some() {
                 eprintln!("couplings: the certificate is for the reordered target P T P^-1 (mask)");
@@ -230,8 +264,11 @@ impl DecomposeArgs {
                 Format::Text => format!("{}{rendered}", mask_note(m)),
             };
         }
-        if self.format == Format::Text {
-            rendered.push_str(&figures_text(&matrix, &decomposition));
+        match (&approximation, self.format) {
+            (Some(a), Format::Text) => rendered.push_str(&tolerance_text(a)),
+            (Some(a), Format::Json) => eprint!("{}", tolerance_text(a)),
+            (None, Format::Text) => rendered.push_str(&figures_text(&matrix, &decomposition)),
+            (None, Format::Json) => {}
         }
         if self.report {
             let report = couplings::analysis::report(&matrix, &decomposition).to_text();
@@ -241,6 +278,33 @@ impl DecomposeArgs {
             }
         }
         emit(&rendered, self.output.as_deref())
+    }
+
+    /// `--tolerance EPS > 0`: the certified approximation, verified again by
+    /// the independent bound checker before anything is printed.
+    fn approximate_file(
+        &self,
+        matrix: &Matrix,
+        file: &Path,
+        split: Option<couplings::Split>,
+        tolerance: Q,
+    ) -> Result<Approximation, Failure> {
+        let options = Options {
+            mode: self.mode.into(),
+            split,
+            tolerance,
+            ..Options::default()
+        };
+        let a = approximate(matrix, &options).map_err(|e| decompose_failure(file, &e))?;
+        couplings::check::check_within(matrix, &a.decomposition, &a.bound.rel_error).map_err(
+            |e| Failure {
+                code: EXIT_INTERNAL,
+                message: format!(
+                    "internal error: the certified layers failed the independent bound check: {e}"
+                ),
+            },
+        )?;
+        Ok(a)
     }
 
     fn decompose_file(
@@ -255,6 +319,7 @@ impl DecomposeArgs {
             strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
             split,
             merge: self.merge.into(),
+            ..Options::default()
         };
         let started = std::time::Instant::now();
         let long = matrix.rows() >= LONG_RUN_N;
@@ -349,6 +414,45 @@ impl DecomposeArgs {
 /// The headline figures (float64 analysis by nalgebra) appended to text output,
 /// with a `figures: note:` line for every figure that is not a finite number
 /// for a reason other than float64 singularity.
+/// `--tolerance EPS`: exact and non-negative (`0` is the exact path).
+pub(crate) fn parse_tolerance(text: &str) -> Result<Q, Failure> {
+    let eps = parse_q(text).map_err(|e| Failure::bad_input(format!("--tolerance {text}: {e}")))?;
+    if eps.is_negative() {
+        return Err(Failure::bad_input(format!(
+            "--tolerance {text}: the tolerance must not be negative (0 means exact)"
+        )));
+    }
+    Ok(eps)
+}
+
+/// What `--tolerance` certified: the bound (decimal and exact rational), the
+/// entry width and why, the condition numbers and the time.
+fn tolerance_text(a: &Approximation) -> String {
+    let conds: Vec<String> = a.conditions.iter().map(|c| format!("{c:.3e}")).collect();
+    let t = &a.timings;
+    format!(
+        "certified: ||P - W||_F / ||W||_F <= {} (tolerance {}) for the exact product P of \
+         these layers, checked exactly (and again by the independent bound checker)\n\
+         exact ||P - W||_F^2 / ||W||_F^2 = {}\n\
+         entries: {}; exact product entries {} bits\n\
+         figures: {} layers, worst layer condition number {:.3e} (float64)\n\
+         layer condition numbers: [{}]\n\
+         time: construct {:.2} s, round {:.2} s, certify {:.2} s, conditions {:.2} s\n",
+        a.bound.rel_error_text,
+        couplings::exact::fmt_decimal(&a.bound.tolerance),
+        fmt_q(&a.bound.rel_error_sq),
+        a.width_reason,
+        a.product_bits,
+        a.decomposition.len(),
+        a.worst_condition(),
+        conds.join(", "),
+        t.construct,
+        t.round,
+        t.certify,
+        t.conditions
+    )
+}
+
 fn figures_text(matrix: &Matrix, decomposition: &Decomposition) -> String {
     let f = couplings::analysis::figures(matrix, decomposition);
     figures_line(&f, "")

@@ -75,6 +75,7 @@ impl ExplainArgs {
             strategy: self.strategy.into(),
             split,
             merge: self.merge.into(),
+            ..Options::default()
         };
         let mut md = couplings::explain::explain(&matrix, &options, &path_name(&self.file))
             .map_err(|e| decompose_failure(&self.file, &e))?;

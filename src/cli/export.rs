@@ -3,12 +3,15 @@
 //! the float figures. The format is `couplings::export`.
 
 use super::args::{MergeArg, ModeArg, PadArgs, StrategyArg};
+use super::decompose::parse_tolerance;
 use super::weights::{InputArgs, rounding_text};
 use super::{EXIT_INTERNAL, Failure, check_outputs, decompose_failure, emit, is_stdin, path_name};
 use clap::Args;
 use couplings::construct::MergePolicy;
+use couplings::construct::tolerance::approximate;
 use couplings::export::{ExportInput, export, export_padded};
 use couplings::{Options, Strategy};
+use num_traits::Zero;
 use std::path::PathBuf;
 
 pub(crate) const HELP: &str = "\
@@ -26,6 +29,7 @@ Examples:
   couplings export examples/glow_lu_8.npy --output lu8.safetensors
   couplings export examples/glow_random_rotation_8.npy --round 3 --mode positive -o rot8.safetensors
   couplings export model.safetensors --tensor flow.0.invconv.weight -o layers.safetensors
+  couplings export examples/glow_lu_8.npy --tolerance 1e-6 -o lu8_tol.safetensors
   python3 python/couplings_flow.py lu8.safetensors     # numpy reference loader
   couplings export examples/glow_lu_8.npy --pad 8 -o lu8-padded.safetensors   # 3 layers on 16 coordinates";
 
@@ -54,6 +58,13 @@ pub(crate) struct ExportArgs {
     input: InputArgs,
     #[command(flatten)]
     pad: PadArgs,
+    /// Certified approximation instead of an exact decomposition (see
+    /// `decompose --help`): ten well-conditioned layers whose float32 (or
+    /// float64) tensors are exactly the certified layers; positive mode also
+    /// stores the exact scales (layer.{i}.exact_scale*). 0 (the default) is
+    /// exact.
+    #[arg(long, value_name = "EPS", default_value = "0")]
+    tolerance: String,
 }
 
 impl ExportArgs {
@@ -65,8 +76,15 @@ impl ExportArgs {
             ));
         }
         check_outputs(&[&self.file], &[("--output", Some(&self.output))])?;
+        let tolerance = parse_tolerance(&self.tolerance)?;
         let (matrix, rounding) = self.input.load(&self.file)?;
         if let Some(pad) = self.pad.get() {
+            if !tolerance.is_zero() {
+                return Err(Failure::bad_input(
+                    "--tolerance and --pad cannot be combined: the padded constructions are \
+                     exact (docs/padding.md); drop one of them",
+                ));
+            }
             return self.run_padded(&matrix, rounding.as_ref(), pad);
         }
         let strategy: Strategy = self.strategy.into();
@@ -75,21 +93,39 @@ impl ExportArgs {
             seed: self.seed,
             strategy,
             merge: self.merge.into(),
+            tolerance,
             ..Options::default()
         };
-        let dec = couplings::decompose_with(&matrix, &options)
-            .map_err(|e| decompose_failure(&self.file, &e))?;
+        let approximation = if options.tolerance.is_zero() {
+            None
+        } else {
+            Some(approximate(&matrix, &options).map_err(|e| decompose_failure(&self.file, &e))?)
+        };
+        let dec = match &approximation {
+            Some(a) => a.decomposition.clone(),
+            None => couplings::decompose_with(&matrix, &options)
+                .map_err(|e| decompose_failure(&self.file, &e))?,
+        };
         // The independent checker, before anything is written.
-        couplings::check(&matrix, &dec).map_err(|e| Failure {
+        let internal = |e: String| Failure {
             code: EXIT_INTERNAL,
             message: format!("internal error: the layers failed the independent check: {e}"),
-        })?;
+        };
+        match &approximation {
+            None => couplings::check(&matrix, &dec)
+                .map(|_| ())
+                .map_err(|e| internal(e.to_string()))?,
+            Some(a) => couplings::check::check_within(&matrix, &dec, &a.bound.rel_error)
+                .map(|_| ())
+                .map_err(|e| internal(e.to_string()))?,
+        }
         let source = path_name(&self.file);
         let input = ExportInput {
             strategy,
             rounding: rounding.as_ref().map(|(r, _)| r),
             unrounded: rounding.as_ref().map(|(_, w)| w),
             source: &source,
+            approximation: approximation.as_ref(),
         };
         let (bytes, report) = export(&matrix, &dec, &input);
         // Refuse a file whose float64 tensors would hold infinities or zero
@@ -107,9 +143,15 @@ impl ExportArgs {
         if let Some((r, _)) = &rounding {
             out += &rounding_text(r);
         }
+        let claim = match &approximation {
+            None => "product equals the target exactly".to_string(),
+            Some(a) => format!(
+                "product P within ||P - W||_F <= {} ||W||_F, exactly",
+                a.bound.rel_error_text
+            ),
+        };
         out += &format!(
-            "verified: {} layers ({} mode, split ({}, {})), product equals the target exactly \
-             (independent checker)\n",
+            "verified: {} layers ({} mode, split ({}, {})), {claim} (independent checker)\n",
             dec.len(),
             dec.mode.name(),
             dec.split.first,

@@ -114,6 +114,7 @@ pub(crate) fn decompose_failure(path: &Path, error: &DecomposeError) -> Failure 
              exists. Use --mode signed to allow negative scales.",
             fmt_q(det)
         )),
+        DecomposeError::Tolerance(e) => Failure::bad_input(format!("{name}: {e}")),
         DecomposeError::Internal(message) => Failure {
             code: EXIT_INTERNAL,
             message: format!(

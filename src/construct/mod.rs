@@ -34,6 +34,7 @@ pub mod shallow;
 pub mod short;
 pub mod six;
 pub mod split;
+pub mod tolerance;
 mod trace;
 pub mod verify;
 
@@ -42,7 +43,7 @@ use crate::layer::Split;
 pub use crate::layer::{Decomposition, Mode};
 use blocks::Symmetry;
 pub use compact::MergePolicy;
-use num_traits::Signed;
+use num_traits::{Signed, Zero};
 pub use trace::{Construction, Trace};
 
 /// Options for [`decompose_with`].
@@ -59,6 +60,12 @@ pub struct Options {
     pub split: Option<Split>,
     /// How far the compact strategy merges layers (ignored by the others).
     pub merge: MergePolicy,
+    /// `0` (the default): an exact decomposition. `EPS > 0`: the certified
+    /// tolerance construction of [`tolerance`] (at most ten well-conditioned
+    /// layers with float32 or float64 entries whose exact product `P` satisfies
+    /// `||P - T||_F <= EPS ||T||_F`, checked exactly; the strategy and seed do
+    /// not apply). [`tolerance::approximate`] also returns the certified bound.
+    pub tolerance: Q,
 }
 
 impl Default for Options {
@@ -69,6 +76,7 @@ impl Default for Options {
             strategy: Strategy::Shallow,
             split: None,
             merge: MergePolicy::Capped,
+            tolerance: Q::zero(),
         }
     }
 }
@@ -177,6 +185,8 @@ pub enum DecomposeError {
     /// Internal error: a construction produced layers whose product differs from
     /// the target (never expected; reported instead of a wrong answer).
     Internal(String),
+    /// The tolerance construction (`Options::tolerance > 0`) gave no chain.
+    Tolerance(Box<tolerance::ToleranceError>),
 }
 
 impl std::fmt::Display for DecomposeError {
@@ -217,6 +227,7 @@ impl std::fmt::Display for DecomposeError {
                 fmt_q(det)
             ),
             DecomposeError::Internal(msg) => write!(f, "internal error: {msg}"),
+            DecomposeError::Tolerance(e) => write!(f, "{e}"),
         }
     }
 }
@@ -268,6 +279,10 @@ pub fn decompose_traced(
     matrix: &Matrix,
     options: &Options,
 ) -> Result<(Decomposition, Trace), DecomposeError> {
+    if !options.tolerance.is_zero() {
+        // Not exact: the product is within the tolerance, certified exactly there.
+        return tolerance::decompose(matrix, options);
+    }
     let split = validate_split(matrix, options.split)?;
     let t_inv = if !options.strategy.uses_inverse(options.mode) {
         None

@@ -216,6 +216,8 @@ fn hub_chain(t: &Matrix, p: usize, q: usize, options: &Options) -> Result<Chain,
         let inner = Options {
             strategy: Strategy::Shallow,
             split: None,
+            // The window is decomposed exactly, whatever the caller's tolerance.
+            tolerance: Default::default(),
             ..options.clone()
         };
         let dec = super::decompose_with(&window, &inner)?;

@@ -92,6 +92,10 @@ pub enum Construction {
     /// The compact strategy on a monomial input: the routed permutation
     /// construction and the diagonal.
     CompactMonomial,
+    /// The certified tolerance construction (`Options::tolerance > 0`): ten
+    /// float-conditioned layers whose product is within the tolerance, not
+    /// equal (`construct::tolerance`).
+    Tolerance,
 }
 
 impl Construction {
@@ -166,10 +170,13 @@ impl Construction {
                 preconditioned: true,
             } => "compact G-route (preconditioned)",
             Construction::CompactMonomial => "compact: routed permutation (monomial input)",
+            Construction::Tolerance => "tolerance (float chain, certified bound)",
         }
     }
 
-    /// The strategy (`--strategy`) whose run produces this construction.
+    /// The strategy (`--strategy`) whose run produces this construction. The
+    /// tolerance construction is chosen by `Options::tolerance`, not by a
+    /// strategy; it reports `Conditioned`, its exact counterpart for float use.
     ///
     /// # Examples
     /// ```
@@ -198,6 +205,7 @@ impl Construction {
             | Construction::PaddedDecided => Strategy::Shallow,
             Construction::BalancedTree { .. } | Construction::PaddedChunked => Strategy::Balanced,
             Construction::Conditioned
+            | Construction::Tolerance
             | Construction::PaddedScaled
             | Construction::PaddedSplitFive => Strategy::Conditioned,
             // The unit chain is what both shallow and balanced return for K >= n.
@@ -241,6 +249,7 @@ impl Construction {
             | Construction::HubChain
             | Construction::BalancedTree { .. }
             | Construction::Conditioned
+            | Construction::Tolerance
             | Construction::Compact { .. }
             | Construction::CompactMonomial => false,
         }

@@ -8,6 +8,7 @@
 //! to float64 ([`to_float`]) for the code whose point is floats. Nothing here
 //! knows about coupling layers.
 
+pub mod dyadic;
 mod fast;
 mod kernels;
 mod number;
@@ -22,7 +23,7 @@ pub use kernels::{
 };
 pub use number::{
     BUDGET_BITS_PER_BYTE, BUDGET_SLACK_BITS, MAX_DIGITS, MAX_EXPONENT, NumberError, NumberReader,
-    Q, bits, fmt_q, parse_q, q, qi, sign, to_f64,
+    Q, bits, fmt_decimal, fmt_q, parse_q, q, qi, sign, sqrt_upper_decimal, to_f64,
 };
 pub use scaled::{
     IntMatrix, ScaledSnapshots, scaled_inverse, schur_state, snapshots_from, unit_upper,

@@ -594,3 +594,133 @@ mod tests {
         }
     }
 }
+/// Writes a rational as an exact decimal when it has one (denominator of the
+/// form `2^a 5^b`), in scientific form `d.ddde-X` or as an integer, else as
+/// `p/q`.
+///
+/// # Examples
+/// ```
+/// use couplings::exact::{fmt_decimal, q};
+/// assert_eq!(fmt_decimal(&q(1, 1_000_000)), "1e-6");
+/// assert_eq!(fmt_decimal(&q(103, 1_000_000_000)), "1.03e-7");
+/// assert_eq!(fmt_decimal(&q(-5, 2)), "-2.5e0");
+/// assert_eq!(fmt_decimal(&q(1, 3)), "1/3");
+/// assert_eq!(fmt_decimal(&q(0, 1)), "0");
+/// ```
+pub fn fmt_decimal(x: &Q) -> String {
+    if x.is_zero() {
+        return "0".into();
+    }
+    let d = x.denom();
+    let two = d.trailing_zeros().unwrap_or(0);
+    let mut rest: BigInt = d >> two;
+    let mut five = 0u64;
+    let b5 = BigInt::from(5);
+    while (&rest % &b5).is_zero() {
+        rest /= &b5;
+        five += 1;
+    }
+    if !rest.is_one() {
+        return fmt_q(x);
+    }
+    let k = two.max(five);
+    let mut m: BigInt = x.numer() * num_traits::pow(BigInt::from(10), k as usize) / d;
+    let mut exp = -(k as i64);
+    let ten = BigInt::from(10);
+    while (&m % &ten).is_zero() {
+        m /= &ten;
+        exp += 1;
+    }
+    let digits = m.abs().to_string();
+    let sign = if m.is_negative() { "-" } else { "" };
+    let e = exp + digits.len() as i64 - 1;
+    if digits.len() == 1 {
+        format!("{sign}{digits}e{e}")
+    } else {
+        format!("{sign}{}.{}e{e}", &digits[..1], &digits[1..])
+    }
+}
+
+/// The smallest decimal `r = m 10^k` with `digits` significant digits and
+/// `r^2 >= x` (checked exactly), for `x >= 0`: an upper bound on `sqrt(x)`
+/// that is safe to print. Returns the value and its text (`1.03e-7`).
+///
+/// # Examples
+/// ```
+/// use couplings::exact::{sqrt_upper_decimal, q};
+/// let (r, text) = sqrt_upper_decimal(&q(2, 1), 3);
+/// assert_eq!(text, "1.42e0");
+/// assert_eq!(r, q(142, 100));
+/// assert_eq!(sqrt_upper_decimal(&q(1, 100), 3).1, "1.00e-1");
+/// assert_eq!(sqrt_upper_decimal(&q(0, 1), 3).1, "0");
+/// ```
+pub fn sqrt_upper_decimal(x: &Q, digits: u32) -> (Q, String) {
+    assert!(!x.is_negative(), "square root of a negative number");
+    if x.is_zero() {
+        return (Q::zero(), "0".into());
+    }
+    let digits = digits.max(1);
+    let estimate = to_f64(x).sqrt();
+    let mut e = if estimate.is_finite() && estimate > 0.0 {
+        estimate.log10().floor() as i64
+    } else {
+        0
+    };
+    let ten = BigInt::from(10);
+    let pow10 = |k: i64| -> Q {
+        if k >= 0 {
+            Q::from_integer(num_traits::pow(ten.clone(), k as usize))
+        } else {
+            Q::new(BigInt::one(), num_traits::pow(ten.clone(), (-k) as usize))
+        }
+    };
+    let lo_m = num_traits::pow(ten.clone(), digits as usize - 1);
+    let hi_m = &lo_m * &ten;
+    let unit = |e: i64| pow10(e - i64::from(digits) + 1);
+    let start = (estimate / 10f64.powi((e - i64::from(digits) + 1) as i32)).ceil();
+    let mut m = if start.is_finite() && start >= 1.0 {
+        BigInt::from(start as u64)
+    } else {
+        lo_m.clone()
+    };
+    let ok = |m: &BigInt, e: i64| {
+        let r = Q::from_integer(m.clone()) * unit(e);
+        &r * &r >= *x
+    };
+    loop {
+        if m >= hi_m {
+            m = (&m + 9) / &ten;
+            e += 1;
+            continue;
+        }
+        if m < lo_m {
+            m *= &ten;
+            e -= 1;
+            continue;
+        }
+        if !ok(&m, e) {
+            m += 1;
+            continue;
+        }
+        // Tighten: step down while the smaller value still bounds.
+        let smaller = &m - 1;
+        if smaller >= lo_m && ok(&smaller, e) {
+            m = smaller;
+            continue;
+        }
+        if m == lo_m && ok(&(&hi_m - 1), e - 1) {
+            m = &hi_m - 1;
+            e -= 1;
+            continue;
+        }
+        break;
+    }
+    let value = Q::from_integer(m.clone()) * unit(e);
+    let s = m.to_string();
+    let text = if s.len() == 1 {
+        format!("{s}e{e}")
+    } else {
+        format!("{}.{}e{e}", &s[..1], &s[1..])
+    };
+    (value, text)
+}

@@ -224,6 +224,12 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
              `|p|, q <= 2`) and pushes the diagonal into the last layers of each kind; the \
              product is verified by the independent checker in section 5.\n",
         ),
+        Construction::Tolerance => w.line(
+            "The tolerance construction (`--tolerance EPS`, `docs/export.md`) is not an exact \
+             decomposition: its layers multiply to a matrix within EPS of T (relative, \
+             Frobenius), certified exactly by `couplings check` on its certificate. This \
+             walkthrough explains exact decompositions only.\n",
+        ),
         // No walkthrough of their own (yet): said so, by name.
         Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
             "(No walkthrough is written for the strategy `{construction}`.)\n"
