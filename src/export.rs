@@ -734,7 +734,9 @@ fn write(
     let t = to_float(target);
     // Padded: the first n columns of the chain against [[T], [0]] (exact).
     let want = padded.map(|p| padded_target(target, p));
-    let want_unrounded = padded.zip(input.unrounded).map(|(p, u)| padded_target(u, p));
+    let want_unrounded = padded
+        .zip(input.unrounded)
+        .map(|(p, u)| padded_target(u, p));
     let first_cols = |p: DMatrix<f64>| match padded {
         None => p,
         Some(_) => p.columns(0, target.rows()).into_owned(),
@@ -816,7 +818,11 @@ fn write(
         w.add_f32(&format!("layer.{i}.{param}_f32"), &[p32.len()], &p32);
         if approx.is_some() && dec.mode == Mode::Positive {
             // The certified scales themselves (exp of a stored log-scale is not).
-            w.add_f64(&format!("layer.{i}.exact_scale"), &[fl.scale.len()], &fl.scale);
+            w.add_f64(
+                &format!("layer.{i}.exact_scale"),
+                &[fl.scale.len()],
+                &fl.scale,
+            );
             let e32: Vec<f32> = fl.scale.iter().map(|&v| v as f32).collect();
             w.add_f32(&format!("layer.{i}.exact_scale_f32"), &[e32.len()], &e32);
         }

@@ -374,8 +374,10 @@ pub fn parse_located(text: &str) -> Result<(Certificate, Locations), Certificate
             }
             "bound" => {
                 expect_args(line, &tokens, 1, "bound R")?;
-                let r =
-                    parse_q(tokens[1]).map_err(|e| malformed(line, format!("the bound: {e}")))?;
+                let r = lines
+                    .numbers
+                    .read(tokens[1])
+                    .map_err(|e| malformed(line, format!("the bound: {e}")))?;
                 if r.is_negative() {
                     return Err(malformed(
                         line,

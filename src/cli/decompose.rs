@@ -372,6 +372,7 @@ impl DecomposeArgs {
             strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
             split,
             merge: self.merge.into(),
+            ..Options::default()
         };
         let started = std::time::Instant::now();
         let long = n >= LONG_RUN_N;

@@ -59,6 +59,7 @@ impl ExplainArgs {
                 strategy: self.strategy.into(),
                 split: self.split.resolve_padded(input.rows(), pad)?,
                 merge: self.merge.into(),
+                ..Options::default()
             };
             let md =
                 couplings::explain::explain_padded(&input, pad, &options, &path_name(&self.file))

@@ -194,6 +194,7 @@ impl ExportArgs {
             rounding: rounding.map(|(r, _)| r),
             unrounded: rounding.map(|(_, w)| w),
             source: &source,
+            approximation: None,
         };
         let (bytes, report) = export_padded(matrix, &padded, &input);
         std::fs::write(&self.output, bytes).map_err(|e| {

@@ -172,8 +172,16 @@ impl Ord for Word {
                             return lx.cmp(&ly);
                         }
                         let m = cx.min(cy);
-                        x = if cx == m { a.next() } else { Some((lx, cx - m)) };
-                        y = if cy == m { b.next() } else { Some((ly, cy - m)) };
+                        x = if cx == m {
+                            a.next()
+                        } else {
+                            Some((lx, cx - m))
+                        };
+                        y = if cy == m {
+                            b.next()
+                        } else {
+                            Some((ly, cy - m))
+                        };
                     }
                 }
             }
@@ -207,7 +215,9 @@ impl Word {
 
     /// The symbols that occur, with repetitions (one per piece entry).
     fn symbols(&self) -> impl Iterator<Item = usize> + '_ {
-        self.pieces.iter().flat_map(|p| p.chunks().map(|((id, _), _)| id))
+        self.pieces
+            .iter()
+            .flat_map(|p| p.chunks().map(|((id, _), _)| id))
     }
 
     /// Storage size in work units.
@@ -677,9 +687,17 @@ mod tests {
         }
         assert_eq!(p.0.len(), 65536);
         let e = p.clone().mul(&p, &syms, &mut budget).unwrap_err();
-        assert!(e.starts_with("limit: a product of polynomials with 65536 and 65536 terms"), "{e}");
+        assert!(
+            e.starts_with("limit: a product of polynomials with 65536 and 65536 terms"),
+            "{e}"
+        );
         let mut budget = Budget { left: 10 };
         assert!(base.clone().mul(&base, &syms, &mut budget).is_ok());
-        assert!(base.clone().mul(&base, &syms, &mut budget).unwrap_err().contains("units of work"));
+        assert!(
+            base.clone()
+                .mul(&base, &syms, &mut budget)
+                .unwrap_err()
+                .contains("units of work")
+        );
     }
 }

@@ -223,7 +223,12 @@ fn read_mask(root: &Node, n: usize, first: usize) -> Result<Option<Vec<usize>>, 
         let c = item
             .as_u64()
             .and_then(|c| usize::try_from(c).ok())
-            .ok_or_else(|| bad(format!("entry {} is not a coordinate index", item.describe())))?;
+            .ok_or_else(|| {
+                bad(format!(
+                    "entry {} is not a coordinate index",
+                    item.describe()
+                ))
+            })?;
         if c >= n {
             return Err(bad(format!(
                 "coordinate {c} is not one of the {n} unpadded coordinates (the padded ones always \
