@@ -36,6 +36,16 @@ fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().unwrap()
 }
 
+/// `couplings check TARGET --layers LAYERS` on two case files.
+fn check_layers(target: &str, layers: &str) -> Output {
+    run(&[
+        "check",
+        case(target).to_str().unwrap(),
+        "--layers",
+        case(layers).to_str().unwrap(),
+    ])
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
@@ -247,12 +257,7 @@ fn json_duplicate_keys_are_refused_with_their_path() {
 
 #[test]
 fn json_duplicate_keys_exit_2_on_the_command_line() {
-    let o = run(&[
-        "check",
-        case("c7_rot.txt").to_str().unwrap(),
-        "--layers",
-        case("c7_json_dup_layers.json").to_str().unwrap(),
-    ]);
+    let o = check_layers("c7_rot.txt", "c7_json_dup_layers.json");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("duplicate key"), "{}", stderr(&o));
 }
@@ -292,12 +297,7 @@ fn json_declared_sizes_allocate_nothing() {
         ("cx_json_capacity.json", 2),
         ("c7_json_mask_huge_n.json", 1),
     ] {
-        let o = run(&[
-            "check",
-            case("c7_rot.txt").to_str().unwrap(),
-            "--layers",
-            case(file).to_str().unwrap(),
-        ]);
+        let o = check_layers("c7_rot.txt", file);
         assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
         assert!(!stderr(&o).contains("memory allocation"), "{}", stderr(&o));
     }
@@ -305,12 +305,7 @@ fn json_declared_sizes_allocate_nothing() {
 
 #[test]
 fn json_split_with_an_empty_part_is_malformed_input() {
-    let o = run(&[
-        "check",
-        case("c9_target_4x4.txt").to_str().unwrap(),
-        "--layers",
-        case("c9_json_split_0_4.json").to_str().unwrap(),
-    ]);
+    let o = check_layers("c9_target_4x4.txt", "c9_json_split_0_4.json");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("empty part"), "{}", stderr(&o));
 }
