@@ -65,7 +65,8 @@ pub(crate) struct DecomposeArgs {
     /// condition numbers (conditioned).
     #[arg(long, value_enum, default_value_t = StrategyArg::from(Strategy::default()))]
     strategy: StrategyArg,
-    /// Write the result to PATH instead of standard output.
+    /// Write the result to PATH instead of standard output (`-` is standard
+    /// output; a PATH naming an input file is refused).
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
     /// Also write a certificate (target, layers, intermediate products; see

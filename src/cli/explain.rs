@@ -35,7 +35,8 @@ pub(crate) struct ExplainArgs {
     strategy: StrategyArg,
     #[command(flatten)]
     split: SplitArgs,
-    /// Write the walkthrough to PATH instead of standard output.
+    /// Write the walkthrough to PATH instead of standard output (`-` is
+    /// standard output; a PATH naming the input file is refused).
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
 }
