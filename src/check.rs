@@ -370,7 +370,7 @@ pub enum Failed {
 /// let lie = Matrix::from_i64(&[&[1, 1], &[0, 1]]);
 /// let (at, e) = check_with_checkpoints(&target, &dec, &[(1, &after_one), (2, &lie)]).unwrap_err();
 /// assert_eq!(at, Failed::Checkpoint(1));
-/// assert!(matches!(e, CheckError::Mismatch { row: 0, col: 0, .. }));
+/// assert!(matches!(e, CheckError::Mismatch { row: 0, col: 1, .. }));
 /// ```
 pub fn check_with_checkpoints(
     target: &Matrix,

@@ -12,6 +12,7 @@ use couplings::io::{
     JsonError, TensorError, decomposition_from_json, parse_matrix, parse_npy, parse_safetensors,
     read_tensor,
 };
+use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,6 +35,16 @@ fn text(name: &str) -> String {
 
 fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().unwrap()
+}
+
+/// `couplings check TARGET --layers LAYERS` on two case files.
+fn check_layers(target: &str, layers: &str) -> Output {
+    run(&[
+        "check",
+        case(target).to_str().unwrap(),
+        "--layers",
+        case(layers).to_str().unwrap(),
+    ])
 }
 
 fn stderr(o: &Output) -> String {
@@ -247,12 +258,7 @@ fn json_duplicate_keys_are_refused_with_their_path() {
 
 #[test]
 fn json_duplicate_keys_exit_2_on_the_command_line() {
-    let o = run(&[
-        "check",
-        case("c7_rot.txt").to_str().unwrap(),
-        "--layers",
-        case("c7_json_dup_layers.json").to_str().unwrap(),
-    ]);
+    let o = check_layers("c7_rot.txt", "c7_json_dup_layers.json");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("duplicate key"), "{}", stderr(&o));
 }
@@ -292,12 +298,7 @@ fn json_declared_sizes_allocate_nothing() {
         ("cx_json_capacity.json", 2),
         ("c7_json_mask_huge_n.json", 1),
     ] {
-        let o = run(&[
-            "check",
-            case("c7_rot.txt").to_str().unwrap(),
-            "--layers",
-            case(file).to_str().unwrap(),
-        ]);
+        let o = check_layers("c7_rot.txt", file);
         assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
         assert!(!stderr(&o).contains("memory allocation"), "{}", stderr(&o));
     }
@@ -305,12 +306,7 @@ fn json_declared_sizes_allocate_nothing() {
 
 #[test]
 fn json_split_with_an_empty_part_is_malformed_input() {
-    let o = run(&[
-        "check",
-        case("c9_target_4x4.txt").to_str().unwrap(),
-        "--layers",
-        case("c9_json_split_0_4.json").to_str().unwrap(),
-    ]);
+    let o = check_layers("c9_target_4x4.txt", "c9_json_split_0_4.json");
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("empty part"), "{}", stderr(&o));
 }
@@ -473,4 +469,104 @@ fn a_byte_order_mark_inside_a_certificate_is_shown_escaped() {
     let o = run(&["check", case("cx_cert_bom_mid.cert").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("\\u{feff}"), "{}", stderr(&o));
+}
+
+// ------------------------------------------------------------ properties
+
+/// A version 1.0 `.npy` file of little-endian float64 values with the header
+/// dict written as given.
+fn npy_with_header(dict: &str, values: &[f64]) -> Vec<u8> {
+    let mut header = dict.to_string();
+    let unpadded = 6 + 2 + 2 + header.len() + 1;
+    header.push_str(&" ".repeat((64 - unpadded % 64) % 64));
+    header.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out
+}
+
+/// The decomposition `U(-1) L(1) U(-1)` of the 90-degree rotation in JSON, with
+/// the split `(1, 1)`, as `decomposition_to_json` writes it.
+fn rotation_json() -> String {
+    use couplings::exact::qi;
+    use couplings::{Decomposition, Layer, Mode, Split};
+    let u = Layer::upper(couplings::exact::Matrix::from_i64(&[&[-1]]), vec![qi(1)]);
+    let l = Layer::lower(couplings::exact::Matrix::from_i64(&[&[1]]), vec![qi(2)]);
+    couplings::io::decomposition_to_json(&Decomposition {
+        split: Split::new(1, 1),
+        mode: Mode::Signed,
+        layers: vec![u.clone(), l, u],
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any order of the three keys, any spacing and an optional trailing comma
+    /// read the same matrix; repeating any one key (same value or not) is
+    /// refused with that key.
+    #[test]
+    fn npy_header_order_is_free_and_repeats_are_refused(
+        order in proptest::sample::subsequence(vec![0usize, 1, 2], 3).prop_shuffle(),
+        spaces in proptest::collection::vec(0usize..3, 4),
+        trailing in proptest::bool::ANY,
+        repeat in 0usize..3,
+        fortran in proptest::bool::ANY,
+    ) {
+        let members = [
+            "'descr': '<f8'".to_string(),
+            format!("'fortran_order': {}", if fortran { "True" } else { "False" }),
+            "'shape': (2, 2)".to_string(),
+        ];
+        let pad = |i: usize| " ".repeat(spaces[i]);
+        let body: Vec<String> = order.iter().map(|&k| members[k].clone()).collect();
+        let dict = format!(
+            "{{{}{}{}{}}}",
+            pad(0),
+            body.join(&format!(",{}", pad(1))),
+            if trailing { "," } else { "" },
+            pad(2)
+        );
+        let values = [1.0, 2.0, 3.0, 5.0];
+        let t = parse_npy(&npy_with_header(&dict, &values)).unwrap();
+        let want: &[f64] = if fortran { &[1.0, 3.0, 2.0, 5.0] } else { &values };
+        prop_assert_eq!(&t.values[..], want);
+        let again = [
+            "'descr': '>f8'",
+            "'fortran_order': True",
+            "'shape': (4, 1)",
+        ][repeat];
+        let dup = format!("{{{}, {again}}}", body.join(", "));
+        let key = ["descr", "fortran_order", "shape"][repeat];
+        match parse_npy(&npy_with_header(&dup, &values)) {
+            Err(TensorError::DuplicateKey { key: k, .. }) => prop_assert_eq!(k, key),
+            other => prop_assert!(false, "{dup}: {other:?}"),
+        }
+    }
+
+    /// Inserting a copy of any member key of a valid layer file (with any
+    /// value) in front of it is refused, naming that key's path.
+    #[test]
+    fn json_any_repeated_key_is_refused(pick in 0usize..1000, value in 0usize..4) {
+        let doc = rotation_json();
+        let keys: Vec<usize> = doc
+            .match_indices("\":")
+            .map(|(end, _)| doc[..end].rfind('"').unwrap())
+            .collect();
+        let at = keys[pick % keys.len()];
+        let end = at + 1 + doc[at + 1..].find('"').unwrap();
+        let key = &doc[at + 1..end];
+        let filler = ["null", "0", "[]", "\"signed\""][value];
+        let tampered = format!("{}\"{key}\": {filler}, {}", &doc[..at], &doc[at..]);
+        match decomposition_from_json(&tampered) {
+            Err(JsonError::DuplicateKey { path, .. }) => {
+                prop_assert!(path == key || path.ends_with(&format!(".{key}")), "{path} vs {key}")
+            }
+            other => prop_assert!(false, "{tampered}: {other:?}"),
+        }
+    }
 }

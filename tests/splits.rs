@@ -472,8 +472,9 @@ fn cli_bad_splits_and_masks_exit_2_naming_the_problem() {
         (vec!["--mask", ""], "the mask is empty"),
         (vec!["--mask", "0 1 2"], "lists all 3 coordinates"),
         (vec!["--mask", "a"], "`a` is not a coordinate index"),
-        (vec!["--split", "0"], "split (0, 3) does not fit"),
-        (vec!["--split", "3"], "split (3, 0) does not fit"),
+        // The flag as written, not the split it would make (issue 17).
+        (vec!["--split", "0"], "--split 0 does not fit n = 3"),
+        (vec!["--split", "3"], "--split 3 does not fit n = 3"),
     ] {
         let mut all = vec!["decompose", m];
         all.extend(&args);

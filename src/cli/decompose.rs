@@ -77,7 +77,8 @@ pub(crate) struct DecomposeArgs {
     /// within 4x the inverse's bits) or none (smallest entries).
     #[arg(long, value_enum, default_value_t = MergeArg::from(MergePolicy::default()))]
     merge: MergeArg,
-    /// Write the result to PATH instead of standard output.
+    /// Write the result to PATH instead of standard output (`-` is standard
+    /// output; a PATH naming an input file is refused).
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
     /// Also write a certificate (target, layers, intermediate products; see

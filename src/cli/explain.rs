@@ -43,7 +43,8 @@ pub(crate) struct ExplainArgs {
     split: SplitArgs,
     #[command(flatten)]
     pad: PadArgs,
-    /// Write the walkthrough to PATH instead of standard output.
+    /// Write the walkthrough to PATH instead of standard output (`-` is
+    /// standard output; a PATH naming the input file is refused).
     #[arg(long, short, value_name = "PATH")]
     output: Option<PathBuf>,
 }
