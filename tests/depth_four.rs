@@ -90,6 +90,12 @@ fn polynomial_certificates_recheck_and_tampering_is_caught() {
     for mode in [Mode::Signed, Mode::Positive] {
         let (t, w) = first_polynomial(mode);
         assert!(recheck_five(&t, mode, &w).is_ok());
+        // decompose reaches the bound in signed mode (tier 2c at n = 4): exact
+        // depth 5. (The first positive case is block diagonal with unbalanced
+        // signs, depth 6: docs/lower-bounds.md, section 10.)
+        let r = minimal_depth(&t, mode).unwrap();
+        let upper = if mode == Mode::Signed { 5 } else { 6 };
+        assert_eq!((r.lower_bound(), r.upper_bound()), (Some(5), Some(upper)));
         let FiveWitness::Polynomial { ulul, lulu } = &w else {
             unreachable!()
         };
