@@ -132,6 +132,9 @@ fn walkthroughs_cover_the_constructions_without_failed_claims() {
         Matrix::from_i64(&[&[2, 1, 0, 0], &[1, 1, 0, 0], &[0, 0, 1, 3], &[0, 0, 0, 1]]),
         Matrix::from_i64(&[&[0, 0, -1, 0], &[0, 0, 0, -1], &[1, 0, 0, 0], &[0, 1, 0, 0]]),
         Matrix::from_i64(&[&[1, 2, 0, 1], &[0, 1, 3, 0], &[2, 0, 1, 1], &[1, 1, 0, 2]]),
+        // n = 8: generic inputs there take the five-layer core (four layers
+        // win at n = 4, 6).
+        couplings::families::random_integer(8, 1),
     ];
     for n in [4, 6] {
         for p in all_permutations(n) {

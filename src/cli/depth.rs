@@ -1,5 +1,5 @@
 //! `couplings depth`: the exact decision of depth 0 to 3 or a re-checked
-//! certificate of at least 4 (`couplings::depth`), and the upper bound.
+//! certificate of at least 4 (`couplings::depth`), the four-layer answer, and the upper bound.
 
 use super::args::{ModeArg, PadArgs};
 use super::{EXIT_INTERNAL, Failure, decompose_failure, emit, load_matrix};
@@ -11,8 +11,11 @@ pub(crate) const HELP: &str = "\
 Prints the minimal depth when it is 0, 1, 2 or 3 (with the shape; the layers are
 verified exactly), otherwise 'at least 4' with one re-checked witness per shape
 (I, U, L, UL, LU, ULU, LUL; docs/lower-bounds.md), and the best upper bound found
-by decompose. With --mode positive and det T < 0 it says that no decomposition
-exists. Exit code 0 when decided, 3 when the answer is unknown.
+by decompose. After 'at least 4' it decides whether four layers suffice: a verified
+four-layer product, or a re-checked 'at least 5' witness (the swap family at every n;
+polynomial certificates at n = 4), or 'undecided' with the reason. With --mode
+positive and det T < 0 it says that no decomposition exists. Exit code 0 when
+decided, 3 when the answer is unknown.
 
 Examples:
   couplings depth examples/lower_bound_4.txt

@@ -123,3 +123,56 @@ pub fn peel_four(
     }
     None
 }
+
+/// n = 4 only: a unit layer with shift entries in `{-1, 0, 1}` peeled on the
+/// left or on the right, then the four-layer search of [`super::four`] (conic
+/// and fixed `X`) on the rest: five layers where the triangular criterion of
+/// [`peel_four`] does not apply. At most `2 * 2 * 81` four-layer searches, each
+/// a closed form; the chain (application order) for `T`, or `None`.
+pub fn grid_peel_four(t: &Matrix, positive: bool, seed: u64) -> Option<Chain> {
+    if t.rows() != 4 || t.cols() != 4 {
+        return None;
+    }
+    let split = crate::layer::Split::halves(4);
+    let effort = super::four::Effort {
+        vieta_points: 0,
+        fixed_x: 2,
+    };
+    for code in 1..81i64 {
+        let mut c = code;
+        let shift = Matrix::from_vec(
+            2,
+            2,
+            (0..4)
+                .map(|_| {
+                    let e = c % 3 - 1;
+                    c /= 3;
+                    qi(e)
+                })
+                .collect(),
+        );
+        for kind in [Kind::Upper, Kind::Lower] {
+            let p = Layer::unit(kind, shift.clone());
+            let p_inv = p.inverse().to_matrix(split);
+            for left in [true, false] {
+                // left: T = P M, chain = chain(M) then P; right: T = M P.
+                let m = if left { &p_inv * t } else { t * &p_inv };
+                let Ok(m_inv) = m.inverse() else { continue };
+                let Some((chain_m, _, _)) = super::four::search(&m, &m_inv, positive, effort, seed)
+                else {
+                    continue;
+                };
+                let mut chain = Vec::with_capacity(5);
+                if left {
+                    chain.extend(chain_m);
+                    chain.push(p.clone());
+                } else {
+                    chain.push(p.clone());
+                    chain.extend(chain_m);
+                }
+                return Some(chain);
+            }
+        }
+    }
+    None
+}

@@ -157,6 +157,14 @@ pub(super) fn search(
         }
     }
 
+    // Tier 2c (n = 4): a unit peel from a small grid, then four layers.
+    if let Some(c) = peel_four::grid_peel_four(t, positive, options.seed) {
+        best.offer(c, Trace::plain(Construction::GridPeelFour));
+        if best.at_most(5) {
+            return best.chain;
+        }
+    }
+
     // Tier 3: one peel (deterministic when a diagonal block is invertible).
     for g in Symmetry::ALL {
         let gt = g.apply(t, t_inv);

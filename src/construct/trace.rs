@@ -38,6 +38,9 @@ pub enum Construction {
     /// A unit layer peeled, then four layers by the triangular criterion
     /// (five layers; `construct::peel_four`).
     PeelFour,
+    /// n = 4: a unit layer from a small grid peeled, then four layers (five
+    /// layers; `construct::peel_four::grid_peel_four`).
+    GridPeelFour,
     /// One deterministic lower peel, then the core (six layers).
     LeftPeel,
     /// One seeded random lower peel, then the core.
@@ -132,6 +135,7 @@ impl Construction {
             } => "four layers (triangular)",
             Construction::FiveLayerCore => "five-layer core",
             Construction::PeelFour => "peel + four layers",
+            Construction::GridPeelFour => "grid peel + four layers (n = 4)",
             Construction::LeftPeel => "left peel + core",
             Construction::RandomPeel => "random peel + core",
             Construction::TwoPeels => "two peels + core",
@@ -198,6 +202,7 @@ impl Construction {
             | Construction::RandomPeel
             | Construction::TwoPeels
             | Construction::PeelFour
+            | Construction::GridPeelFour
             | Construction::SixLayers
             | Construction::HubChain
             | Construction::PaddedTrivial
@@ -245,6 +250,7 @@ impl Construction {
             | Construction::TwoPeels
             | Construction::FourLayers { .. }
             | Construction::PeelFour
+            | Construction::GridPeelFour
             | Construction::SixLayers
             | Construction::HubChain
             | Construction::BalancedTree { .. }

@@ -36,11 +36,12 @@ mod text;
 /// The decision's small exact helpers, now [`crate::construct::short::linalg`] (this path is kept).
 pub use crate::construct::short::linalg;
 
+use crate::construct::short::ulul::{FourDecision, decide_four};
 use crate::construct::short::{self, Decision};
 use crate::construct::{DecomposeError, Options, decompose_with};
 use crate::exact::Matrix;
 use crate::layer::{Decomposition, Mode, Split};
-use recheck::{Certificate, Shape, ShapeFailure};
+use recheck::{Certificate, FiveWitness, Shape, ShapeFailure};
 
 /// The answer of the decision procedure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +70,20 @@ pub enum Outcome {
     },
 }
 
+/// Beyond three layers: whether four layers suffice, decided where the method
+/// can (`docs/lower-bounds.md`, section 8): a four-layer product (verified
+/// exactly), a re-checked witness of at least five, or undecided with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Beyond {
+    /// Four layers (product verified exactly): the minimal depth is 4.
+    Four(Decomposition),
+    /// Not a product of four layers (the witness re-checked by
+    /// [`recheck::recheck_five`]): the minimal depth is at least 5.
+    AtLeastFive(FiveWitness),
+    /// Not decided (why): the minimal depth is at least 4.
+    Undecided(String),
+}
+
 /// The decision together with the best upper bound `decompose` finds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepthReport {
@@ -78,15 +93,66 @@ pub struct DepthReport {
     pub outcome: Outcome,
     /// The decomposition `decompose` returns (an upper bound), if any.
     pub upper: Option<Decomposition>,
+    /// When the outcome is [`Outcome::AtLeastFour`]: the four-layer answer.
+    pub beyond: Option<Beyond>,
 }
 
 impl DepthReport {
     /// The best known upper bound on the depth.
     pub fn upper_bound(&self) -> Option<usize> {
-        match &self.outcome {
-            Outcome::Exact { layers, .. } => Some(*layers),
+        match (&self.outcome, &self.beyond) {
+            (Outcome::Exact { layers, .. }, _) => Some(*layers),
+            (_, Some(Beyond::Four(_))) => Some(4),
             _ => self.upper.as_ref().map(Decomposition::len),
         }
+    }
+
+    /// The proven lower bound on the depth (`None` when undecided).
+    pub fn lower_bound(&self) -> Option<usize> {
+        match (&self.outcome, &self.beyond) {
+            (Outcome::Exact { layers, .. }, _) => Some(*layers),
+            (Outcome::AtLeastFour { .. }, Some(Beyond::AtLeastFive(_))) => Some(5),
+            (Outcome::AtLeastFour { .. }, _) => Some(4),
+            (Outcome::Unknown { .. }, _) => None,
+        }
+    }
+}
+
+/// Decides four layers for `t` already certified to need at least four
+/// (`cert`): verifies a found product exactly and re-checks a witness of at
+/// least five; a failed verification (never expected) is reported as undecided.
+fn beyond_three(t: &Matrix, mode: Mode) -> Beyond {
+    let Ok(t_inv) = t.inverse() else {
+        return Beyond::Undecided("internal: the target is singular".into());
+    };
+    let split = Split::halves(t.rows());
+    match decide_four(t, &t_inv, mode) {
+        FourDecision::Found(layers) => {
+            let decomposition = Decomposition {
+                split,
+                mode,
+                layers,
+            }
+            .normalized();
+            let valid = decomposition.product() == *t
+                && decomposition.len() <= 4
+                && decomposition
+                    .layers
+                    .iter()
+                    .all(|l| l.validate(split, mode).is_ok());
+            if valid {
+                Beyond::Four(decomposition)
+            } else {
+                Beyond::Undecided("internal: the four-layer construction did not verify".into())
+            }
+        }
+        FourDecision::NotFour(w) => match recheck::recheck_five(t, mode, &w) {
+            Ok(()) => Beyond::AtLeastFive(w),
+            Err(e) => Beyond::Undecided(format!(
+                "internal: the at-least-5 witness did not re-check: {e}"
+            )),
+        },
+        FourDecision::Undecided(reason) => Beyond::Undecided(reason),
     }
 }
 
@@ -97,6 +163,10 @@ impl DepthReport {
 /// `Empty`, `NotSquare`, `UnsupportedSplit` (odd `n`), `Singular`.
 pub fn minimal_depth(t: &Matrix, mode: Mode) -> Result<DepthReport, DecomposeError> {
     let outcome = decide(t, mode)?;
+    let beyond = match &outcome {
+        Outcome::AtLeastFour { .. } => Some(beyond_three(t, mode)),
+        _ => None,
+    };
     let upper = match &outcome {
         Outcome::Exact { .. } => None,
         _ => decompose_with(
@@ -112,6 +182,7 @@ pub fn minimal_depth(t: &Matrix, mode: Mode) -> Result<DepthReport, DecomposeErr
         mode,
         outcome,
         upper,
+        beyond,
     })
 }
 

@@ -22,10 +22,13 @@
 //! construction. What the facts of a three-layer certificate state is
 //! documented there.
 
+pub use crate::construct::short::bounds::{FiveWitness, FourLayerCertificate};
+use crate::construct::short::bounds::{four_layer_generators, refutes};
 pub use crate::construct::short::witness::{
     Contradiction, Derived, EntryWitness, Fact, Factorization, MonoEq, Requirement, Shape,
     ShapeFailure, UluCertificate, Var, evaluate_facts, quarters, swap_halves,
 };
+use crate::exact::poly::{MAX_VARS, Poly};
 use crate::exact::{Matrix, Q, fmt_q};
 use crate::layer::Mode;
 use num_traits::{One, Signed, Zero};
@@ -249,6 +252,93 @@ pub fn recheck_below(
             .map(|(_, f)| f)
             .ok_or_else(|| err(Some(shape), "no failure listed"))?;
         recheck_shape(t, mode, shape, failure)?;
+    }
+    Ok(())
+}
+
+/// Re-checks that `T` is not a product of at most four layers, given the
+/// witness and the (separately re-checked) certificate that it is not a
+/// product of at most three (`docs/lower-bounds.md`, sections 8 and 9):
+///
+/// * [`FiveWitness::SwapFamily`]: `T11 = 0` and `T22 = 0` entry by entry (the
+///   swap-family theorem: four layers only if three);
+/// * [`FiveWitness::Polynomial`] (n = 4): for `U L U L` on `T` and on `S T S`,
+///   the certificate's inverse times the matrix is `I`, the nine generators of
+///   the four-layer system ([`four_layer_generators`]) are rebuilt from the
+///   matrix and that inverse, `sum_j c_j p_j` is multiplied out and compared
+///   with `h`, and `h` is one that cannot vanish at an admissible point
+///   ([`refutes`]).
+///
+/// # Errors
+/// What does not re-check.
+pub fn recheck_five(t: &Matrix, mode: Mode, witness: &FiveWitness) -> Result<(), RecheckError> {
+    let n = t.rows();
+    let d = n / 2;
+    if n == 0 || n % 2 == 1 || t.cols() != n {
+        return Err(err(None, "the target is not square of even size"));
+    }
+    match witness {
+        FiveWitness::SwapFamily => {
+            if !t.block(0, 0, d, d).is_zero() || !t.block(d, d, d, d).is_zero() {
+                return Err(err(None, "swap family: T11 or T22 is not zero"));
+            }
+            Ok(())
+        }
+        FiveWitness::Polynomial { ulul, lulu } => {
+            if n != 4 {
+                return Err(err(None, "polynomial certificates are stated for n = 4"));
+            }
+            let positive = mode == Mode::Positive;
+            recheck_four_layer(t, ulul, positive)
+                .map_err(|e| err(None, format!("U L U L: {e}")))?;
+            recheck_four_layer(&swap_halves(t), lulu, positive)
+                .map_err(|e| err(None, format!("L U L U (on S T S): {e}")))
+        }
+    }
+}
+
+/// The largest exponent a re-checked certificate may use (the monomial
+/// product saturates at 255; staying far below keeps it exact).
+const MAX_CERT_EXPONENT: u8 = 100;
+
+fn recheck_four_layer(
+    m: &Matrix,
+    cert: &FourLayerCertificate,
+    positive: bool,
+) -> Result<(), String> {
+    let inv = &cert.inverse;
+    if inv.rows() != 4 || inv.cols() != 4 || !(m * inv).is_identity() {
+        return Err("the stated inverse is not the inverse".into());
+    }
+    let gens = four_layer_generators(m, inv);
+    if cert.cofactors.len() != gens.len() {
+        return Err(format!(
+            "{} cofactors for {} generators",
+            cert.cofactors.len(),
+            gens.len()
+        ));
+    }
+    let too_high = |p: &Poly| {
+        p.terms()
+            .any(|(mono, _)| (0..MAX_VARS).any(|i| mono.exponent(i) > MAX_CERT_EXPONENT))
+    };
+    if cert.cofactors.iter().any(too_high) || too_high(&cert.h) {
+        return Err(format!("an exponent above {MAX_CERT_EXPONENT}"));
+    }
+    let sum = gens
+        .iter()
+        .zip(&cert.cofactors)
+        .fold(Poly::zero(), |acc, (g, c)| &acc + &(g * c));
+    if sum != cert.h {
+        return Err("sum of cofactors times generators differs from h".into());
+    }
+    if !refutes(&cert.h, positive) {
+        return Err(if positive {
+            "h uses variables other than the scales, or its coefficients do not share one sign"
+                .into()
+        } else {
+            "h is not a single nonzero term in the scales".into()
+        });
     }
     Ok(())
 }

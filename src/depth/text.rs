@@ -6,8 +6,51 @@ use super::recheck::{
     Contradiction, Derived, Fact, Requirement, Shape, ShapeFailure, Var, evaluate_facts,
     swap_halves,
 };
-use super::{DepthReport, Outcome};
+use super::recheck::{FiveWitness, FourLayerCertificate};
+use super::{Beyond, DepthReport, Outcome};
 use crate::exact::Matrix;
+use crate::exact::poly::{MAX_VARS, Poly};
+
+/// The names of the variables of the four-layer system at n = 4
+/// (`construct::short::bounds`).
+const FOUR_VARS: [&str; 13] = [
+    "x1", "x2", "x3", "x4", "v1", "v2", "v3", "v4", "f1", "f2", "g1", "g2", "z",
+];
+
+/// A polynomial of the four-layer system, written out (`3 f1^2 z + 1`).
+fn fmt_poly(p: &Poly) -> String {
+    if p.is_zero() {
+        return "0".into();
+    }
+    let mut out = String::new();
+    for (k, (mono, c)) in p.terms().enumerate() {
+        let mut factors: Vec<String> = Vec::new();
+        for i in 0..MAX_VARS {
+            let e = mono.exponent(i);
+            let name = FOUR_VARS.get(i).copied().unwrap_or("?");
+            match e {
+                0 => {}
+                1 => factors.push(name.to_string()),
+                _ => factors.push(format!("{name}^{e}")),
+            }
+        }
+        let neg = c < &num_traits::Zero::zero();
+        let abs = if neg { -c.clone() } else { c.clone() };
+        let coef = crate::exact::fmt_q(&abs);
+        let body = match (factors.is_empty(), coef == "1") {
+            (true, _) => coef,
+            (false, true) => factors.join(" "),
+            (false, false) => format!("{coef} {}", factors.join(" ")),
+        };
+        match (k, neg) {
+            (0, false) => out.push_str(&body),
+            (0, true) => out.push_str(&format!("-{body}")),
+            (_, false) => out.push_str(&format!(" + {body}")),
+            (_, true) => out.push_str(&format!(" - {body}")),
+        }
+    }
+    out
+}
 
 fn describe_failure(t: &Matrix, shape: Shape, f: &ShapeFailure) -> String {
     use crate::exact::fmt_q;
@@ -147,10 +190,46 @@ impl DepthReport {
                 s.push_str(&format!("minimal depth: unknown ({reason})\n"));
             }
         }
+        match &self.beyond {
+            None => {}
+            Some(Beyond::Four(_)) => {
+                s.push_str("four layers: yes (decomposition verified exactly); minimal depth: 4\n")
+            }
+            Some(Beyond::AtLeastFive(w)) => {
+                s.push_str("four layers: no (witness re-checked); minimal depth: at least 5\n");
+                s.push_str(&describe_five(w));
+            }
+            Some(Beyond::Undecided(reason)) => {
+                s.push_str(&format!("four layers: undecided ({reason})\n"));
+            }
+        }
         match self.upper_bound() {
             Some(k) => s.push_str(&format!("upper bound: {k} layers\n")),
             None => s.push_str("upper bound: none (decompose failed)\n"),
         }
         s
+    }
+}
+
+/// The lines of a witness of at least five layers.
+fn describe_five(w: &FiveWitness) -> String {
+    match w {
+        FiveWitness::SwapFamily => {
+            "  T11 = 0 and T22 = 0: by the swap-family theorem a product of four layers \
+             would be one of three (docs/lower-bounds.md, section 9)\n"
+                .to_string()
+        }
+        FiveWitness::Polynomial { ulul, lulu } => {
+            let one = |name: &str, c: &FourLayerCertificate| {
+                let terms: usize = c.cofactors.iter().map(|p| p.len()).sum();
+                format!(
+                    "  not {name}: sum of {} cofactors ({terms} terms) times the four-layer \
+                     equations is h = {}, which cannot vanish at admissible scales\n",
+                    c.cofactors.len(),
+                    fmt_poly(&c.h)
+                )
+            };
+            one("ULUL", ulul) + &one("LULU (on S T S)", lulu)
+        }
     }
 }

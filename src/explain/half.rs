@@ -165,6 +165,11 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
         Construction::TwoPeels => two_peels_steps(w, b),
         Construction::FourLayers { method } => four_layer_steps(w, b, chain_g, method),
         Construction::PeelFour => peel_four_steps(w, b, chain_g),
+        Construction::GridPeelFour => w.line(
+            "n = 4: a unit layer whose shift has entries in {-1, 0, 1} is peeled on the left \
+             or on the right, and the rest is four layers by Lemma 4L (the conic or a fixed X; \
+             `docs/construction.md`, tier 2c). The whole chain is checked below.\n",
+        ),
         Construction::SixLayers => six_layer_steps(w, b, chain_g),
         Construction::ThreeLayersDecided => w.line(
             "The closed forms above did not apply directly (a singular off-diagonal block), \

@@ -1,5 +1,5 @@
 //! The vocabulary of the lower bounds beyond four layers (`docs/lower-bounds.md`,
-//! sections 7 to 9): what a certificate of "at least 5" or "at least 6"
+//! sections 8 to 10): what a certificate of "at least 5" or "at least 6"
 //! states, and the fixed polynomial system of Lemma 4L at n = 4 that the
 //! polynomial certificates refer to. Data and meaning only: the decision
 //! ([`super::ulul`]) produces these, the re-checker of

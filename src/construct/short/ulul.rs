@@ -1,5 +1,5 @@
 //! Four layers, decided where the method can (`docs/lower-bounds.md`,
-//! section 7): the constructions of [`crate::construct::four`] (with a larger
+//! section 8): the constructions of [`crate::construct::four`] (with a larger
 //! effort than `decompose` spends) for "yes", at every n; the swap-family
 //! theorem for "no" at every n; and at n = 4 a Groebner basis
 //! ([`super::groebner`]) of the four-layer system ([`super::bounds`]) for
