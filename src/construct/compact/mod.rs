@@ -3,28 +3,28 @@
 //! in both modes, for the half/half split (`docs/compact.md`).
 //!
 //! In matrix order, for an integer `T` (a rational one is `diag(r)^-1 T_int`, the
-//! diagonal pushed into the last layers, [`monomial::absorb_diagonal`]):
+//! diagonal pushed into the last layers, `monomial::absorb_diagonal`):
 //!
 //! 1. **Preconditioner** (lemma `compact_precondition`):
 //!    `T = L(R1) T' L(R3)`, `T' = L(-R1) T L(-R3)`, first `R1 = R3 = 0`, then
 //!    seeded random entries in `[-2, 2]` (`R3` merges into the first layer, `R1`
 //!    costs one) until `T'21` is invertible, the leading minors of `G` are
-//!    nonzero and every level pair has full-rank blocks ([`ATTEMPTS`] tries;
+//!    nonzero and every level pair has full-rank blocks (24 tries;
 //!    the last valid try is used with slot gadgets otherwise).
-//! 2. **G-route** ([`groute`]): `T' = U(X) L(R^-1) U(Y) diag(G, I)`.
+//! 2. **G-route** (`groute.rs`): `T' = U(X) L(R^-1) U(Y) diag(G, I)`.
 //! 3. **Factor** (lemma `compact_factor`): `G = L_G D_G U_G` and
 //!    `diag(G, I) = diag(L_G, U_G) diag(D_G, I) diag(U_G, U_G^-1)`; the last
 //!    factor is one Whitehead gadget (positive mode with negative `D_G`: two
 //!    sign gadgets, lemma `compact_sign_split`), the middle one a scaling layer.
-//! 4. **Parallel crux** ([`tree`], [`gadget`]): `diag(L_G, U_G)` is `h =
+//! 4. **Parallel crux** (`tree.rs`, `gadget.rs`): `diag(L_G, U_G)` is `h =
 //!    ceil(log2 d)` gadgets; gadget `t` does level `h + 1 - t` of `L_G` on part 1
 //!    and level `t` of `U_G` on part 2 in one conjugated Whitehead (a level
 //!    without a full-rank partner falls back to slot gadgets).
-//! 5. **Merging** ([`merge`]): the orientations of the gadgets decide which
+//! 5. **Merging** (`merge.rs`): the orientations of the gadgets decide which
 //!    neighbouring layers merge; [`MergePolicy`] bounds the entries that merging
 //!    may create.
 //!
-//! Monomial inputs go to the routed permutation construction ([`monomial`]).
+//! Monomial inputs go to the routed permutation construction (`monomial.rs`).
 //! Layers: `3h + 6` (h even) or `3h + 7` (h odd) in signed mode for generic
 //! input, `+1` with a left preconditioner, `+3` in positive mode with negative
 //! pivots; every merge refused by the policy costs one more ([`layer_bound`]).
