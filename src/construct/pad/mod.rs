@@ -161,16 +161,7 @@ fn validate_padded(
     pad: usize,
     split: Option<Split>,
 ) -> Result<usize, DecomposeError> {
-    if matrix.rows() == 0 || matrix.cols() == 0 {
-        return Err(DecomposeError::Empty);
-    }
-    if !matrix.is_square() {
-        return Err(DecomposeError::NotSquare {
-            rows: matrix.rows(),
-            cols: matrix.cols(),
-        });
-    }
-    let n = matrix.rows();
+    let n = super::require_square(matrix)?;
     let limit = n.saturating_mul(MAX_PAD_FACTOR);
     if pad > limit {
         return Err(DecomposeError::UnsupportedPadding {
@@ -288,6 +279,12 @@ fn candidates(
                     found.extend(completion::chain(t, pad, options, Strategy::Conditioned)?);
                 }
                 tried.push(format!("({}, {})", s.first, s.second));
+                // The conditioned core needs an even-sized completion; when it
+                // cannot have one (odd n + K, positive mode, det T < 0), the
+                // shallow constructions still give an exact chain.
+                if found.is_empty() {
+                    shallow_below_n(t, t_inv, pad, options, &mut found, &mut tried);
+                }
             }
         }
     }
