@@ -229,6 +229,27 @@ fn expected_columns(matrix: &Matrix, padded: &PaddedDecomposition) -> Matrix {
     out
 }
 
+/// The conditioned candidates for `pad >= n`: the scaled three layers, and the
+/// five-layer split chain when its predicted worst layer condition number is
+/// at most half the three-layer one.
+fn conditioned_best(t: &Matrix, t_inv: &Matrix, pad: usize) -> Vec<Candidate> {
+    let tf = crate::exact::to_float(t);
+    let Some((scalars, conds)) = scaled::choose(&tf) else {
+        return vec![three::chain(t, t_inv, pad)];
+    };
+    let worst3 = conds.iter().cloned().fold(1.0, f64::max);
+    let three = Candidate {
+        chain: scaled::layers(t, t_inv, &scalars, pad),
+        split: Split::new(t.rows(), pad),
+        mask: None,
+        construction: Construction::PaddedScaled,
+    };
+    match split_five::chain(t, t_inv, pad) {
+        Some((five, worst5)) if worst5 <= worst3 / 2.0 => vec![five],
+        _ => vec![three],
+    }
+}
+
 /// The best candidate for the strategy (fewest layers, then fewest bits).
 fn candidates(
     t: &Matrix,
@@ -270,7 +291,7 @@ fn candidates(
         Strategy::Conditioned => {
             if pad >= n {
                 if fits(Split::new(n, pad)) {
-                    found.extend(scaled::best(t, t_inv, pad, options));
+                    found.extend(conditioned_best(t, t_inv, pad));
                 }
                 tried.push(format!("({n}, {pad})"));
             } else {
