@@ -167,10 +167,7 @@ impl DecomposeArgs {
         }
         if self.report {
             let report = couplings::analysis::report(&matrix, &decomposition).to_text();
-            match self.format {
-                Format::Text => rendered.push_str(&report),
-                Format::Json => eprint!("{report}"),
-            }
+            add_report(&mut rendered, &report, self.format);
         }
         emit(&rendered, self.output.as_deref())
     }
@@ -267,12 +264,18 @@ impl DecomposeArgs {
         }
         if self.report {
             let report = couplings::analysis::padded_report(&input, &padded).to_text();
-            match self.format {
-                Format::Text => rendered.push_str(&report),
-                Format::Json => eprint!("{report}"),
-            }
+            add_report(&mut rendered, &report, self.format);
         }
         emit(&rendered, self.output.as_deref())
+    }
+}
+
+/// `--report`: appended to text output; on standard error beside JSON (which
+/// stays one document).
+fn add_report(rendered: &mut String, report: &str, format: Format) {
+    match format {
+        Format::Text => rendered.push_str(report),
+        Format::Json => eprint!("{report}"),
     }
 }
 
