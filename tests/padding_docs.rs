@@ -49,3 +49,36 @@ fn a_changed_row_is_detected() {
     let line = pad_table_line(PadFamily::RandomSigned, 3, WIDTH).replacen(" 3", " 4", 1);
     assert!(!block.lines().any(|l| l == line));
 }
+
+/// The conditioning example on a small size: every padded chain is checked
+/// (inside `pad_conditioning_rows`), its float64 error is small, and the scaled
+/// three layers are never worse conditioned than the unit ones (the claim of
+/// docs/padding.md's conditioning section).
+#[test]
+fn conditioning_rows_run_on_a_small_size() {
+    use couplings::Strategy;
+    use couplings::analysis::{
+        pad_conditioning_rows, pad_conditioning_table, pad_conditioning_targets,
+    };
+    let worst = |r: &couplings::analysis::CondRow| r.conditions.iter().cloned().fold(1.0, f64::max);
+    for (name, t) in pad_conditioning_targets(4) {
+        let rows = pad_conditioning_rows(&name, &t, &[Strategy::Balanced]);
+        let find = |label: &str| {
+            rows.iter()
+                .find(|r| r.chain.starts_with(label))
+                .unwrap_or_else(|| panic!("{name}: no row {label:?}"))
+        };
+        let unit = find("padded K=n, unit");
+        assert_eq!(unit.layers, 3);
+        assert!(unit.float_error < 1e-9, "{name}: {}", unit.float_error);
+        let scaled = find("padded K=n, scaled");
+        assert_eq!(scaled.layers, 3);
+        assert!(
+            worst(scaled) <= worst(unit) * 1.01,
+            "{name}: {} > {}",
+            worst(scaled),
+            worst(unit)
+        );
+        assert!(pad_conditioning_table(&rows).contains(&name));
+    }
+}
