@@ -5,7 +5,7 @@
 //!
 //! Regenerate the tables with
 //! `cargo run --release --example pad_table -- 2 16` (smallest and largest `n`);
-//! `tests/padding_docs.rs` checks the committed rows up to `n = 5`.
+//! `tests/padding_docs.rs` checks the committed rows up to `n = 8`.
 
 use couplings::analysis::{PadFamily, pad_table};
 

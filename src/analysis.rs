@@ -1047,9 +1047,9 @@ impl PadFamily {
     }
 
     /// The target of size `n` and the options.
-    pub fn sample(self, n: usize) -> (Matrix, crate::Options) {
+    pub fn sample(self, n: usize) -> (Matrix, crate::construct::Options) {
         use crate::construct::rng::Rng;
-        use crate::{Mode, Options, Strategy};
+        use crate::construct::{Mode, Options, Strategy};
         let signed = |strategy| Options {
             strategy,
             ..Options::default()
@@ -1103,7 +1103,7 @@ pub fn pad_table_row(family: PadFamily, n: usize) -> (Vec<usize>, Result<usize, 
             .map(|d| d.len())
             .map_err(|_| {
                 use num_traits::Signed;
-                if options.mode == crate::Mode::Positive && t.det().is_negative() {
+                if options.mode == crate::construct::Mode::Positive && t.det().is_negative() {
                     "n/a (det<0)"
                 } else {
                     "n/a (unsupported)"
@@ -1210,9 +1210,14 @@ pub fn pad_conditioning_targets(c: usize) -> Vec<(String, Matrix)> {
 /// The padded chains of `t` with `K = n` (the unit three layers, the scaled
 /// three layers, the five-layer split chain), the chunked chain with
 /// `K = n / 2`, and the unpadded strategies asked for (`unpadded` lists them).
-pub fn pad_conditioning_rows(name: &str, t: &Matrix, unpadded: &[crate::Strategy]) -> Vec<CondRow> {
+pub fn pad_conditioning_rows(
+    name: &str,
+    t: &Matrix,
+    unpadded: &[crate::construct::Strategy],
+) -> Vec<CondRow> {
     use crate::construct::pad::{self, scaled, split_five};
-    use crate::{Decomposition, Mode, Options, PaddedDecomposition, Split, Strategy};
+    use crate::construct::{Options, Strategy};
+    use crate::layer::{Decomposition, Mode, PaddedDecomposition, Split};
     let n = t.rows();
     let t_inv = t.inverse().expect("invertible target");
     let target_condition = condition_number(t);
@@ -1340,7 +1345,7 @@ pub fn pad_census(
     n: usize,
     pad: usize,
     values: &[i64],
-    mode: crate::Mode,
+    mode: crate::construct::Mode,
 ) -> std::collections::BTreeMap<String, usize> {
     use crate::depth::pad::{Depth, padded_depth};
     let mut counts = std::collections::BTreeMap::new();

@@ -511,7 +511,7 @@ impl Decomposition {
 /// `[x; 0]` to `[T x; 0]` (the last `pad` columns of `M` are free).
 ///
 /// With a `mask` (the first-part coordinates, all `< n`) the unpadded
-/// coordinates are reordered as for an unpadded mask (`crate::mask`): the
+/// coordinates are reordered as for an unpadded mask (the `mask` module): the
 /// layers then act on `(Π x; 0)` and represent `Π T Π^-1` in their first `n`
 /// columns; the padded coordinates always stay last.
 ///

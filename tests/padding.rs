@@ -580,3 +580,17 @@ fn depth_verifies_random_padded_lul_chains() {
         }
     }
 }
+
+/// Regression (found by `contract_holds_for_random_inputs`): the conditioned
+/// strategy with `K < n`, odd `n + K`, positive mode and `det T < 0` needs an
+/// odd-sized completion, which the conditioned core cannot decompose; it used
+/// to fail with `UnsupportedPadding` and now falls back to the shallow
+/// constructions.
+#[test]
+fn conditioned_odd_completion_with_negative_det_falls_back() {
+    use couplings::analysis::PadFamily;
+    let (t, _) = PadFamily::NegativeDetPositive.sample(6);
+    assert!(t.det().is_negative());
+    let padded = padded_ok(&t, 1, Mode::Positive, Strategy::Conditioned);
+    assert!(padded.len() >= 3);
+}

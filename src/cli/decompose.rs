@@ -273,10 +273,7 @@ impl DecomposeArgs {
         }
         if self.report {
             let report = couplings::analysis::report(&matrix, &decomposition).to_text();
-            match self.format {
-                Format::Text => rendered.push_str(&report),
-                Format::Json => eprint!("{report}"),
-            }
+            add_report(&mut rendered, &report, self.format);
         }
         emit(&rendered, self.output.as_deref())
     }
@@ -404,18 +401,12 @@ impl DecomposeArgs {
         }
         if self.report {
             let report = couplings::analysis::padded_report(&input, &padded).to_text();
-            match self.format {
-                Format::Text => rendered.push_str(&report),
-                Format::Json => eprint!("{report}"),
-            }
+            add_report(&mut rendered, &report, self.format);
         }
         emit(&rendered, self.output.as_deref())
     }
 }
 
-/// The headline figures (float64 analysis by nalgebra) appended to text output,
-/// with a `figures: note:` line for every figure that is not a finite number
-/// for a reason other than float64 singularity.
 /// `--tolerance EPS`: exact and non-negative (`0` is the exact path).
 pub(crate) fn parse_tolerance(text: &str) -> Result<Q, Failure> {
     let eps = parse_q(text).map_err(|e| Failure::bad_input(format!("--tolerance {text}: {e}")))?;
@@ -455,6 +446,18 @@ fn tolerance_text(a: &Approximation) -> String {
     )
 }
 
+/// `--report`: appended to text output; on standard error beside JSON (which
+/// stays one document).
+fn add_report(rendered: &mut String, report: &str, format: Format) {
+    match format {
+        Format::Text => rendered.push_str(report),
+        Format::Json => eprint!("{report}"),
+    }
+}
+
+/// The headline figures (float64 analysis by nalgebra) appended to text output,
+/// with a `figures: note:` line for every figure that is not a finite number
+/// for a reason other than float64 singularity.
 fn figures_text(matrix: &Matrix, decomposition: &Decomposition) -> String {
     let f = couplings::analysis::figures(matrix, decomposition);
     figures_line(&f, "")

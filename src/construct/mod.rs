@@ -377,6 +377,28 @@ pub(crate) fn validate(matrix: &Matrix) -> Result<Split, DecomposeError> {
     validate_split(matrix, None)
 }
 
+/// The size `n` of a square, nonempty `matrix`, else `Empty` or `NotSquare`
+/// (the first check of every entry point that takes a target).
+///
+/// # Examples
+/// ```
+/// use couplings::{DecomposeError, construct::require_square, exact::Matrix};
+/// assert_eq!(require_square(&Matrix::identity(3)).unwrap(), 3);
+/// assert!(matches!(require_square(&Matrix::zeros(2, 3)), Err(DecomposeError::NotSquare { .. })));
+/// ```
+pub fn require_square(matrix: &Matrix) -> Result<usize, DecomposeError> {
+    if matrix.rows() == 0 || matrix.cols() == 0 {
+        return Err(DecomposeError::Empty);
+    }
+    if !matrix.is_square() {
+        return Err(DecomposeError::NotSquare {
+            rows: matrix.rows(),
+            cols: matrix.cols(),
+        });
+    }
+    Ok(matrix.rows())
+}
+
 /// Checks that `matrix` is a non-empty square matrix with `n >= 2` and that the
 /// requested split (default `(floor(n/2), ceil(n/2))`) has two non-empty parts
 /// adding up to `n`; returns the split.
@@ -392,16 +414,7 @@ pub(crate) fn validate(matrix: &Matrix) -> Result<Split, DecomposeError> {
 /// assert!(matches!(validate_split(&t, Some(Split::new(0, 5))), Err(DecomposeError::UnsupportedSplit { .. })));
 /// ```
 pub fn validate_split(matrix: &Matrix, split: Option<Split>) -> Result<Split, DecomposeError> {
-    if matrix.rows() == 0 || matrix.cols() == 0 {
-        return Err(DecomposeError::Empty);
-    }
-    if !matrix.is_square() {
-        return Err(DecomposeError::NotSquare {
-            rows: matrix.rows(),
-            cols: matrix.cols(),
-        });
-    }
-    let n = matrix.rows();
+    let n = require_square(matrix)?;
     if n < 2 {
         return Err(DecomposeError::UnsupportedSplit {
             n,

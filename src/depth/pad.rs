@@ -252,16 +252,7 @@ pub fn padded_depth(
     mode: Mode,
     split: Option<usize>,
 ) -> Result<PaddedDepthReport, DecomposeError> {
-    if t.rows() == 0 || t.cols() == 0 {
-        return Err(DecomposeError::Empty);
-    }
-    if !t.is_square() {
-        return Err(DecomposeError::NotSquare {
-            rows: t.rows(),
-            cols: t.cols(),
-        });
-    }
-    let n = t.rows();
+    let n = crate::construct::require_square(t)?;
     let unsupported = |reason: String| DecomposeError::UnsupportedPadding { pad, n, reason };
     if pad == 0 || pad > n.saturating_mul(MAX_PAD_FACTOR) {
         return Err(unsupported(format!(

@@ -98,11 +98,13 @@ pub fn three_layers_at(
 /// use couplings::{Mode, exact::Matrix};
 /// let t = Matrix::from_i64(&[&[0, 1], &[1, 0]]);
 /// let s = t.inverse().unwrap();
-/// // K = n = 2, split (2 | 2): the swap needs exactly three layers.
+/// // K = n = 2, split (2 | 2): the swap needs exactly three layers; the five
+/// // shapes of at most two layers are refuted (U L U, also three layers, is not
+/// // "shorter").
 /// let SplitResult::Found { shape, shorter, .. } = decide_split(&t, &s, 2, 2, Mode::Signed) else {
 ///     panic!()
 /// };
-/// assert_eq!((shape, shorter.len()), (Shape::Lul, 6));
+/// assert_eq!((shape, shorter.len()), (Shape::Lul, 5));
 /// ```
 pub fn decide_split(t: &Matrix, s: &Matrix, pad: usize, p: usize, mode: Mode) -> SplitResult {
     let n = t.rows();

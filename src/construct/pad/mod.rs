@@ -161,16 +161,7 @@ fn validate_padded(
     pad: usize,
     split: Option<Split>,
 ) -> Result<usize, DecomposeError> {
-    if matrix.rows() == 0 || matrix.cols() == 0 {
-        return Err(DecomposeError::Empty);
-    }
-    if !matrix.is_square() {
-        return Err(DecomposeError::NotSquare {
-            rows: matrix.rows(),
-            cols: matrix.cols(),
-        });
-    }
-    let n = matrix.rows();
+    let n = super::require_square(matrix)?;
     let limit = n.saturating_mul(MAX_PAD_FACTOR);
     if pad > limit {
         return Err(DecomposeError::UnsupportedPadding {
@@ -238,6 +229,27 @@ fn expected_columns(matrix: &Matrix, padded: &PaddedDecomposition) -> Matrix {
     out
 }
 
+/// The conditioned candidates for `pad >= n`: the scaled three layers, and the
+/// five-layer split chain when its predicted worst layer condition number is
+/// at most half the three-layer one.
+fn conditioned_best(t: &Matrix, t_inv: &Matrix, pad: usize) -> Vec<Candidate> {
+    let tf = crate::exact::to_float(t);
+    let Some((scalars, conds)) = scaled::choose(&tf) else {
+        return vec![three::chain(t, t_inv, pad)];
+    };
+    let worst3 = conds.iter().cloned().fold(1.0, f64::max);
+    let three = Candidate {
+        chain: scaled::layers(t, t_inv, &scalars, pad),
+        split: Split::new(t.rows(), pad),
+        mask: None,
+        construction: Construction::PaddedScaled,
+    };
+    match split_five::chain(t, t_inv, pad) {
+        Some((five, worst5)) if worst5 <= worst3 / 2.0 => vec![five],
+        _ => vec![three],
+    }
+}
+
 /// The best candidate for the strategy (fewest layers, then fewest bits).
 fn candidates(
     t: &Matrix,
@@ -281,7 +293,7 @@ fn candidates(
         Strategy::Conditioned => {
             if pad >= n {
                 if fits(Split::new(n, pad)) {
-                    found.extend(scaled::best(t, t_inv, pad, options));
+                    found.extend(conditioned_best(t, t_inv, pad));
                 }
                 tried.push(format!("({n}, {pad})"));
             } else {
@@ -290,6 +302,12 @@ fn candidates(
                     found.extend(completion::chain(t, pad, options, Strategy::Conditioned)?);
                 }
                 tried.push(format!("({}, {})", s.first, s.second));
+                // The conditioned core needs an even-sized completion; when it
+                // cannot have one (odd n + K, positive mode, det T < 0), the
+                // shallow constructions still give an exact chain.
+                if found.is_empty() {
+                    shallow_below_n(t, t_inv, pad, options, &mut found, &mut tried);
+                }
             }
         }
     }

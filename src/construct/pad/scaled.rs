@@ -17,14 +17,14 @@
 //! searched on a logarithmic grid and refined (float64 SVDs of `T - e I`). The
 //! scalars are rounded to 10 significant bits, so the layers stay exact. The
 //! worst layer then has condition number about `2 sqrt(cond T)` (the unit
-//! chain's is about `||T - I|| ||T^-1||`). [`best`] also offers the five-layer
-//! chain of [`super::split_five`] when it at least halves the worst condition
-//! number.
+//! chain's is about `||T - I|| ||T^-1||`). The dispatcher
+//! (`super::conditioned_best`) also offers the five-layer chain of
+//! [`super::split_five`] when it at least halves the worst condition number.
 
-use super::{Candidate, pad_cols, pad_rows, split_five};
-use crate::construct::{Construction, Options};
-use crate::exact::{Matrix, Q, to_float};
-use crate::layer::{Layer, Split};
+use super::{pad_cols, pad_rows};
+
+use crate::exact::{Matrix, Q};
+use crate::layer::Layer;
 use nalgebra::DMatrix;
 use num_rational::BigRational;
 use num_traits::One;
@@ -40,27 +40,6 @@ pub struct Scalars {
     pub d1: Q,
     /// The last lower scale.
     pub d2: Q,
-}
-
-/// The conditioned candidates for `pad >= n`: the scaled three layers, and the
-/// five-layer split chain when its predicted worst layer condition number is
-/// at most half the three-layer one.
-pub fn best(t: &Matrix, t_inv: &Matrix, pad: usize, _options: &Options) -> Vec<Candidate> {
-    let tf = to_float(t);
-    let Some((scalars, conds)) = choose(&tf) else {
-        return vec![super::three::chain(t, t_inv, pad)];
-    };
-    let worst3 = conds.iter().cloned().fold(1.0, f64::max);
-    let three = Candidate {
-        chain: layers(t, t_inv, &scalars, pad),
-        split: Split::new(t.rows(), pad),
-        mask: None,
-        construction: Construction::PaddedScaled,
-    };
-    match split_five::chain(t, t_inv, pad) {
-        Some((five, worst5)) if worst5 <= worst3 / 2.0 => vec![five],
-        _ => vec![three],
-    }
 }
 
 /// The scaled layers for `T` (with inverse `t_inv`) on the split `(n | pad)`,
