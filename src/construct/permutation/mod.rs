@@ -207,7 +207,9 @@ pub fn decompose_permutation_with(
     if n % 2 == 1 {
         return Err(PermutationError::OddDimension { n });
     }
+    crate::progress::stage("routed construction: planning the layers");
     let layers = assembly::routed(perm, options.mode)?;
+    crate::progress::stage("routed construction: exact self-check of the layers");
     let dec = Decomposition {
         split: Split::halves(n),
         mode: options.mode,
