@@ -279,21 +279,17 @@ fn export_float32_underflow_and_overflow_are_warned() {
 fn export_cli_refuses_float64_and_warns_float32() {
     let out = scratch("refused.safetensors");
     let _ = std::fs::remove_file(&out);
-    let o = run(&["export", &case("entry_1e400.txt"), "-o", &out]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("layer.0.scale[0] = 1e400: beyond the float64 range"),
-        "{}",
-        stderr(&o)
+    let refused = |file: &str, why: &str| {
+        let o = run(&["export", &case(file), "-o", &out]);
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        assert!(stderr(&o).contains(why), "{}", stderr(&o));
+        assert!(!Path::new(&out).exists(), "{file}");
+    };
+    refused(
+        "entry_1e400.txt",
+        "layer.0.scale[0] = 1e400: beyond the float64 range",
     );
-    assert!(!Path::new(&out).exists());
-    let o = run(&["export", &case("entry_1e-400.txt"), "-o", &out]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("the float64 layer is singular"),
-        "{}",
-        stderr(&o)
-    );
+    refused("entry_1e-400.txt", "the float64 layer is singular");
     let o = run(&["export", &case("export_scale_1e-50.txt"), "-o", &out]);
     assert_eq!(o.status.code(), Some(0));
     assert!(
@@ -342,38 +338,24 @@ fn perm_refuses_flags_it_cannot_honour() {
             stderr(&o)
         );
     }
-    let seeded = |seed: &str| {
-        let o = run(&[
-            "decompose",
-            "--perm",
-            "3 0 1 2 5 4",
-            "--perm-construction",
-            "generic",
-            "--seed",
-            seed,
-            "--format",
-            "json",
-        ]);
+    let generic = |extra: &[&str]| {
+        let mut args = vec!["decompose", "--perm", "3 0 1 2 5 4"];
+        args.extend_from_slice(&["--perm-construction", "generic", "--format", "json"]);
+        args.extend_from_slice(extra);
+        let o = run(&args);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         o.stdout
     };
+    let seeded = |seed: &str| generic(&["--seed", seed]);
     let default_seed = format!("{}", couplings::Options::default().seed);
-    let o = run(&[
-        "decompose",
-        "--perm",
-        "3 0 1 2 5 4",
-        "--perm-construction",
-        "generic",
-        "--format",
-        "json",
-    ]);
+    let unseeded = generic(&[]);
     assert_eq!(
         seeded(&default_seed),
-        o.stdout,
+        unseeded,
         "the default seed is the documented one"
     );
     assert!(
-        (1..6).any(|s| seeded(&s.to_string()) != o.stdout),
+        (1..6).any(|s| seeded(&s.to_string()) != unseeded),
         "the seed reaches the construction"
     );
 }

@@ -141,12 +141,18 @@ impl DecomposeArgs {
             },
             seed: self.seed(),
         };
-        let dec = couplings::decompose_permutation_with(&perm, &options).map_err(|e| match e {
-            couplings::PermutationError::Internal(_) => Failure {
-                code: EXIT_INTERNAL,
-                message: format!("--perm: {e} (a bug; please report it with the input)"),
-            },
-            _ => Failure::bad_input(format!("--perm: {e}")),
+        let how = match self.perm_construction {
+            PermConstructionArg::Routed => "routed construction",
+            PermConstructionArg::Generic => "generic construction",
+        };
+        let dec = with_progress(perm.len(), "permutation matrix", how, || {
+            couplings::decompose_permutation_with(&perm, &options).map_err(|e| match e {
+                couplings::PermutationError::Internal(_) => Failure {
+                    code: EXIT_INTERNAL,
+                    message: format!("--perm: {e} (a bug; please report it with the input)"),
+                },
+                _ => Failure::bad_input(format!("--perm: {e}")),
+            })
         })?;
         Ok((permutation_matrix(&perm), dec))
     }
@@ -242,6 +248,7 @@ impl DecomposeArgs {
             (None, None) => return Err(Failure::bad_input("give a matrix FILE or --perm")),
         };
         if let Some(path) = &self.certificate {
+            couplings::progress::stage("writing the certificate");
             let cert = match &approximation {
                 None => couplings::certificate::Certificate::with_all_hints(
                     matrix.clone(),
@@ -258,6 +265,7 @@ impl DecomposeArgs {
                 eprintln!("couplings: the certificate is for the reordered target P T P^-1 (mask)");
             }
         }
+        couplings::progress::stage("writing the layers");
         let mut rendered = render(&decomposition, self.format);
         if let Some(m) = &mask {
             rendered = match self.format {
@@ -268,10 +276,14 @@ impl DecomposeArgs {
         match (&approximation, self.format) {
             (Some(a), Format::Text) => rendered.push_str(&tolerance_text(a)),
             (Some(a), Format::Json) => eprint!("{}", tolerance_text(a)),
-            (None, Format::Text) => rendered.push_str(&figures_text(&matrix, &decomposition)),
+            (None, Format::Text) => {
+                couplings::progress::stage("float64 figures");
+                rendered.push_str(&figures_text(&matrix, &decomposition));
+            }
             (None, Format::Json) => {}
         }
         if self.report {
+            couplings::progress::stage("float64 report");
             let report = couplings::analysis::report(&matrix, &decomposition).to_text();
             add_report(&mut rendered, &report, self.format);
         }
@@ -319,27 +331,10 @@ impl DecomposeArgs {
             merge: self.merge.into(),
             ..Options::default()
         };
-        let started = std::time::Instant::now();
-        let long = matrix.rows() >= LONG_RUN_N;
-        if long {
-            eprintln!(
-                "couplings: decomposing a {}x{} matrix exactly ({} strategy); stages follow",
-                matrix.rows(),
-                matrix.cols(),
-                options.strategy.name()
-            );
-            couplings::progress::enable();
-        }
-        let decomposition =
-            couplings::decompose_with(matrix, &options).map_err(|e| decompose_failure(file, &e))?;
-        if long {
-            eprintln!(
-                "couplings: done in {:.1} s ({} layers, verified exactly)",
-                started.elapsed().as_secs_f64(),
-                decomposition.len()
-            );
-        }
-        Ok(decomposition)
+        let how = format!("{} strategy", options.strategy.name());
+        with_progress(matrix.rows(), "matrix", &how, || {
+            couplings::decompose_with(matrix, &options).map_err(|e| decompose_failure(file, &e))
+        })
     }
 }
 
@@ -453,6 +448,32 @@ fn add_report(rendered: &mut String, report: &str, format: Format) {
         Format::Text => rendered.push_str(report),
         Format::Json => eprint!("{report}"),
     }
+}
+
+/// Runs `decompose` with stage notices on standard error when `n` is at least
+/// [`LONG_RUN_N`]: a first line saying what is decomposed, the stages, and a
+/// last line with the time.
+fn with_progress(
+    n: usize,
+    what: &str,
+    how: &str,
+    decompose: impl FnOnce() -> Result<Decomposition, Failure>,
+) -> Result<Decomposition, Failure> {
+    let started = std::time::Instant::now();
+    let long = n >= LONG_RUN_N;
+    if long {
+        eprintln!("couplings: decomposing a {n}x{n} {what} exactly ({how}); stages follow");
+        couplings::progress::enable();
+    }
+    let decomposition = decompose()?;
+    if long {
+        eprintln!(
+            "couplings: done in {:.1} s ({} layers, verified exactly)",
+            started.elapsed().as_secs_f64(),
+            decomposition.len()
+        );
+    }
+    Ok(decomposition)
 }
 
 /// The headline figures (float64 analysis by nalgebra) appended to text output,

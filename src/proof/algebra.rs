@@ -39,6 +39,7 @@
 //! [`MAX_TERMS`] terms, words of more than [`MAX_WORD_LETTERS`] letters and
 //! coefficients of more than [`MAX_COEFF_BITS`] bits.
 
+use super::{Limit, Reason};
 use num_rational::BigRational as Q;
 use num_traits::{One, Zero};
 use std::cmp::Ordering;
@@ -98,7 +99,7 @@ impl Default for Budget {
 
 impl Budget {
     /// Spends `units`, or says that the file needs more work than allowed.
-    pub fn charge(&mut self, units: u64) -> Result<(), String> {
+    pub fn charge(&mut self, units: u64) -> Result<(), Reason> {
         match self.left.checked_sub(units) {
             Some(left) => {
                 self.left = left;
@@ -106,9 +107,13 @@ impl Budget {
             }
             None => {
                 self.left = 0;
-                Err(format!(
-                    "limit: this file needs more than {MAX_WORK} units of work (letters, terms \
-                     and expanded definition tokens); the expressions are too large to expand"
+                Err(Reason::limit(
+                    Limit::Work,
+                    format!(
+                        "limit: this file needs more than {MAX_WORK} units of work (letters, \
+                         terms and expanded definition tokens); the expressions are too large \
+                         to expand"
+                    ),
                 ))
             }
         }
@@ -315,11 +320,16 @@ pub(crate) fn reduce(letters: &[Letter], syms: &Symbols) -> Word {
     w
 }
 
-fn coefficient_ok(c: &Q) -> Result<(), String> {
+/// Refuses a coefficient of more than [`MAX_COEFF_BITS`] bits.
+pub(crate) fn coefficient_ok(c: &Q) -> Result<(), Reason> {
     let bits = c.numer().bits().max(c.denom().bits());
     if bits > MAX_COEFF_BITS {
-        return Err(format!(
-            "limit: a coefficient would have {bits} bits, more than the limit {MAX_COEFF_BITS}"
+        return Err(Reason::limit(
+            Limit::CoefficientBits,
+            format!(
+                "limit: a coefficient would have {bits} bits, more than the limit \
+                 {MAX_COEFF_BITS}"
+            ),
         ));
     }
     Ok(())
@@ -374,7 +384,7 @@ impl Poly {
     }
 
     /// `self + other`.
-    pub fn add(self, other: Poly, budget: &mut Budget) -> Result<Poly, String> {
+    pub fn add(self, other: Poly, budget: &mut Budget) -> Result<Poly, Reason> {
         let (mut big, small) = if self.0.len() >= other.0.len() {
             (self, other)
         } else {
@@ -393,7 +403,7 @@ impl Poly {
     }
 
     /// `c self`.
-    pub fn scale(self, c: &Q, budget: &mut Budget) -> Result<Poly, String> {
+    pub fn scale(self, c: &Q, budget: &mut Budget) -> Result<Poly, Reason> {
         if c.is_zero() {
             return Ok(Poly::default());
         }
@@ -413,21 +423,27 @@ impl Poly {
     /// `self other`: every pair of words is concatenated and reduced. The
     /// number of terms and the length of every word are checked against the
     /// limits before anything is built.
-    pub fn mul(self, other: &Poly, syms: &Symbols, budget: &mut Budget) -> Result<Poly, String> {
+    pub fn mul(self, other: &Poly, syms: &Symbols, budget: &mut Budget) -> Result<Poly, Reason> {
         let (a, b) = (self.0.len(), other.0.len());
         if a.saturating_mul(b) > MAX_TERMS {
-            return Err(format!(
-                "limit: a product of polynomials with {a} and {b} terms has up to {} terms, more \
-                 than the limit {MAX_TERMS}",
-                a.saturating_mul(b)
+            return Err(Reason::limit(
+                Limit::Terms,
+                format!(
+                    "limit: a product of polynomials with {a} and {b} terms has up to {} terms, \
+                     more than the limit {MAX_TERMS}",
+                    a.saturating_mul(b)
+                ),
             ));
         }
         let longest = |p: &Poly| p.0.keys().map(Word::len).max().unwrap_or(0);
         let letters = longest(&self).saturating_add(longest(other));
         if letters > MAX_WORD_LETTERS {
-            return Err(format!(
-                "limit: a product would build a word of up to {letters} letters, more than the \
-                 limit {MAX_WORD_LETTERS}"
+            return Err(Reason::limit(
+                Limit::WordLetters,
+                format!(
+                    "limit: a product would build a word of up to {letters} letters, more than \
+                     the limit {MAX_WORD_LETTERS}"
+                ),
             ));
         }
         let mut acc = Poly::default();
@@ -456,7 +472,7 @@ impl Poly {
     /// The inverse of a single term `c w` whose letters are all invertible:
     /// `c^-1` times the reversed word with every letter inverted. Anything else
     /// (a sum, zero, a non-invertible letter) is refused with a reason.
-    pub fn inverse(&self, syms: &Symbols) -> Result<Poly, String> {
+    pub fn inverse(&self, syms: &Symbols) -> Result<Poly, Reason> {
         let mut terms = self.0.iter();
         let (Some((w, c)), None) = (terms.next(), terms.next()) else {
             return Err(format!(
@@ -466,13 +482,15 @@ impl Poly {
                 } else {
                     abbreviate(&self.show(syms))
                 }
-            ));
+            )
+            .into());
         };
         if let Some(id) = w.symbols().find(|&id| !syms.sorts[id].invertible) {
             let name = &syms.names[id];
             return Err(format!(
                 "`^-1` of a product containing `{name}`, which is not declared invertible"
-            ));
+            )
+            .into());
         }
         let mut p = Poly::default();
         p.plus_term(w.inverse(), c.recip());
@@ -504,10 +522,11 @@ impl Poly {
     }
 }
 
-fn terms_ok(n: usize) -> Result<(), String> {
+fn terms_ok(n: usize) -> Result<(), Reason> {
     if n > MAX_TERMS {
-        return Err(format!(
-            "limit: a polynomial would have {n} terms, more than the limit {MAX_TERMS}"
+        return Err(Reason::limit(
+            Limit::Terms,
+            format!("limit: a polynomial would have {n} terms, more than the limit {MAX_TERMS}"),
         ));
     }
     Ok(())
@@ -687,17 +706,20 @@ mod tests {
         }
         assert_eq!(p.0.len(), 65536);
         let e = p.clone().mul(&p, &syms, &mut budget).unwrap_err();
+        assert_eq!(e.kind, super::super::ProofErrorKind::Limit(Limit::Terms));
         assert!(
-            e.starts_with("limit: a product of polynomials with 65536 and 65536 terms"),
-            "{e}"
+            e.message
+                .starts_with("limit: a product of polynomials with 65536 and 65536 terms"),
+            "{e:?}"
         );
-        let mut budget = Budget { left: 10 };
+        let mut budget = Budget { left: 12 };
         assert!(base.clone().mul(&base, &syms, &mut budget).is_ok());
-        assert!(
+        assert_eq!(
             base.clone()
                 .mul(&base, &syms, &mut budget)
                 .unwrap_err()
-                .contains("units of work")
+                .kind,
+            super::super::ProofErrorKind::Limit(Limit::Work)
         );
     }
 }

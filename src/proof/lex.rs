@@ -2,8 +2,8 @@
 //! numbers read exactly, and the rule that joins a statement across line
 //! breaks (after an operator, before `+ - * =`, inside brackets).
 
-use super::ProofError;
 use super::algebra::show_q;
+use super::{Limit, ProofError, Reason};
 use num_bigint::BigInt;
 use num_rational::BigRational as Q;
 use num_traits::Zero;
@@ -32,17 +32,18 @@ pub(super) const JOIN_AFTER: [&str; 9] = ["+", "-", "*", "=", ":=", ":", ",", "^
 pub(super) const JOIN_BEFORE: [&str; 4] = ["+", "-", "*", "="];
 pub(super) type Res<T> = Result<T, ProofError>;
 
-pub(super) fn err(line: usize, column: usize, message: impl Into<String>) -> ProofError {
-    let (file, message) = (None, message.into());
+pub(super) fn err(line: usize, column: usize, reason: impl Into<Reason>) -> ProofError {
+    let Reason { kind, message } = reason.into();
     ProofError {
-        file,
+        file: None,
         line,
         column,
         message,
+        kind,
     }
 }
 
-pub(super) fn err_at(t: &Token, message: impl Into<String>) -> ProofError {
+pub(super) fn err_at(t: &Token, message: impl Into<Reason>) -> ProofError {
     err(t.line, t.col, message)
 }
 
@@ -148,12 +149,15 @@ pub(super) fn lex(src: &str) -> Res<Vec<Token>> {
 pub const MAX_LITERAL_DIGITS: usize = 1000;
 
 /// An integer or a fraction `p/q` (no sign: `-` is an operator).
-pub(super) fn number(s: &str) -> Result<Q, String> {
+pub(super) fn number(s: &str) -> Result<Q, Reason> {
     let (p, q) = s.split_once('/').unwrap_or((s, "1"));
     if let Some(long) = [p, q].into_iter().find(|t| t.len() > MAX_LITERAL_DIGITS) {
-        return Err(format!(
-            "limit: a number literal with {} digits, more than the limit {MAX_LITERAL_DIGITS}",
-            long.len()
+        return Err(Reason::limit(
+            Limit::LiteralDigits,
+            format!(
+                "limit: a number literal with {} digits, more than the limit {MAX_LITERAL_DIGITS}",
+                long.len()
+            ),
         ));
     }
     let int = |t: &str| {
@@ -162,11 +166,9 @@ pub(super) fn number(s: &str) -> Result<Q, String> {
             .filter(|_| t.bytes().all(|b| b.is_ascii_digit()))
     };
     match (int(p), int(q)) {
-        (Some(_), Some(d)) if d.is_zero() => Err(format!("`{s}` has denominator zero")),
+        (Some(_), Some(d)) if d.is_zero() => Err(format!("`{s}` has denominator zero").into()),
         (Some(n), Some(d)) => Ok(Q::new(n, d)),
-        _ => Err(format!(
-            "`{s}` is not a number (write an integer or a fraction p/q)"
-        )),
+        _ => Err(format!("`{s}` is not a number (write an integer or a fraction p/q)").into()),
     }
 }
 

@@ -117,6 +117,87 @@ pub struct ProofError {
     pub column: usize,
     /// What is wrong.
     pub message: String,
+    /// What kind of failure this is (an invalid file, an I/O error, or a
+    /// resource limit of the kernel).
+    pub kind: ProofErrorKind,
+}
+
+/// The kind of a [`ProofError`].
+///
+/// # Examples
+/// ```
+/// use couplings::proof::{Limit, ProofErrorKind, check_source};
+/// let e = check_source("block X\nlemma t: X = Y").unwrap_err();
+/// assert_eq!(e.kind, ProofErrorKind::Invalid);
+/// let deep = format!("block X\nlemma t: {}X{} = X", "(".repeat(300), ")".repeat(300));
+/// let e = check_source(&deep).unwrap_err();
+/// assert_eq!(e.kind, ProofErrorKind::Limit(Limit::Nesting));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofErrorKind {
+    /// The text is not a valid proof file: syntax, an undeclared or reused
+    /// name, an unsupported inverse, a block mixed with a block matrix.
+    Invalid,
+    /// The file or directory could not be read.
+    Io,
+    /// The file asks for more than one of the kernel's limits allows.
+    Limit(Limit),
+}
+
+/// A resource limit of the proof kernel (values in `docs/proofs.md`).
+///
+/// # Examples
+/// ```
+/// use couplings::proof::{Limit, ProofErrorKind, check_source};
+/// let e = check_source("block A, B\nlemma t: (A + B)^16 (A + B)^16 = 0").unwrap_err();
+/// assert_eq!(e.kind, ProofErrorKind::Limit(Limit::Terms));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Parentheses, brackets and calls nested deeper than [`MAX_NESTING`].
+    Nesting,
+    /// A polynomial with more than [`MAX_TERMS`] terms.
+    Terms,
+    /// A word with more than [`MAX_WORD_LETTERS`] letters.
+    WordLetters,
+    /// A coefficient with more than [`MAX_COEFF_BITS`] bits.
+    CoefficientBits,
+    /// More than [`MAX_WORK`] units of work for one file.
+    Work,
+    /// A number literal with more than [`MAX_LITERAL_DIGITS`] digits.
+    LiteralDigits,
+}
+
+/// Why an operation of the kernel failed, before a position is attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reason {
+    pub kind: ProofErrorKind,
+    pub message: String,
+}
+
+impl Reason {
+    /// A limit reached; `message` says which and how far.
+    pub fn limit(limit: Limit, message: String) -> Reason {
+        Reason {
+            kind: ProofErrorKind::Limit(limit),
+            message,
+        }
+    }
+}
+
+impl From<String> for Reason {
+    fn from(message: String) -> Reason {
+        Reason {
+            kind: ProofErrorKind::Invalid,
+            message,
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(message: &str) -> Reason {
+        Reason::from(message.to_string())
+    }
 }
 
 impl std::fmt::Display for ProofError {
@@ -200,6 +281,7 @@ fn io_error(e: std::io::Error) -> ProofError {
         line: 0,
         column: 0,
         message: e.to_string(),
+        kind: ProofErrorKind::Io,
     }
 }
 
@@ -257,6 +339,7 @@ pub fn check_path(path: impl AsRef<Path>) -> Result<Vec<(PathBuf, Vec<LemmaResul
                     line: r.line,
                     column: 1,
                     message,
+                    kind: ProofErrorKind::Invalid,
                 });
             }
         }
@@ -359,7 +442,7 @@ pub fn normal_form(declarations: &str, expr: &str) -> Result<Vec<BlockForm>, Pro
         let (env, v) = parse::eval(declarations, expr)?;
         let as_matrix = matches!(v, parse::Value::Mat(_));
         let blocks = v
-            .to_blocks(as_matrix)
+            .into_block_list(as_matrix)
             .expect("a value is a block or a block matrix");
         let form = |p: algebra::Poly| BlockForm {
             text: p.show(&env.syms),

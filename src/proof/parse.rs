@@ -15,9 +15,11 @@
 //! is charged to one [`Budget`] (letters, terms, re-read definition tokens):
 //! a limit is an error at the token that reached it, never a crash.
 
-use super::algebra::{Budget, Poly, Symbols, abbreviate, first_difference, show_q, show_word};
+use super::algebra::{
+    Budget, Poly, Symbols, abbreviate, coefficient_ok, first_difference, show_q, show_word,
+};
 use super::lex::{KEYWORDS, Res, Tk, Token, describe, err_at, lex, tok};
-use super::{LemmaResult, Outcome, ProofError};
+use super::{LemmaResult, Limit, Outcome, ProofError, Reason};
 use num_rational::BigRational as Q;
 use num_traits::{One, ToPrimitive, Zero};
 use std::collections::{HashMap, HashSet};
@@ -62,17 +64,11 @@ impl Value {
         }
     }
 
-    fn scale(self, c: &Q, budget: &mut Budget) -> Result<Value, String> {
+    fn scale(self, c: &Q, budget: &mut Budget) -> Result<Value, Reason> {
         Ok(match self {
             Value::Scalar(x) => {
                 let y = x * c;
-                let bits = y.numer().bits().max(y.denom().bits());
-                if bits > super::algebra::MAX_COEFF_BITS {
-                    return Err(format!(
-                        "limit: a coefficient would have {bits} bits, more than the limit {}",
-                        super::algebra::MAX_COEFF_BITS
-                    ));
-                }
+                coefficient_ok(&y)?;
                 Value::Scalar(y)
             }
             Value::Block(p) => Value::Block(p.scale(c, budget)?),
@@ -98,7 +94,7 @@ impl Value {
     }
 
     /// The list of blocks to compare: one, or four for a block matrix.
-    pub(crate) fn to_blocks(self, as_matrix: bool) -> Option<Vec<Poly>> {
+    pub(crate) fn into_block_list(self, as_matrix: bool) -> Option<Vec<Poly>> {
         if as_matrix {
             self.into_blocks().map(|b| b.to_vec())
         } else {
@@ -115,7 +111,7 @@ fn mixed(at: &Token) -> ProofError {
 }
 
 fn add(a: Value, b: Value, budget: &mut Budget, at: &Token) -> Res<Value> {
-    let e = |m: String| err_at(at, m);
+    let e = |m: Reason| err_at(at, m);
     Ok(match (a, b) {
         (Value::Scalar(x), Value::Scalar(y)) => Value::Scalar(x + y),
         (Value::Mat(x), y) | (y, Value::Mat(x)) => {
@@ -139,7 +135,7 @@ fn add(a: Value, b: Value, budget: &mut Budget, at: &Token) -> Res<Value> {
 }
 
 fn mul(a: Value, b: Value, syms: &Symbols, budget: &mut Budget, at: &Token) -> Res<Value> {
-    let e = |m: String| err_at(at, m);
+    let e = |m: Reason| err_at(at, m);
     Ok(match (a, b) {
         (Value::Scalar(x), v) | (v, Value::Scalar(x)) => v.scale(&x, budget).map_err(e)?,
         (Value::Block(x), Value::Block(y)) => Value::Block(x.mul(&y, syms, budget).map_err(e)?),
@@ -163,7 +159,7 @@ fn mul(a: Value, b: Value, syms: &Symbols, budget: &mut Budget, at: &Token) -> R
 }
 
 fn inverse(v: Value, syms: &Symbols, budget: &mut Budget, at: &Token) -> Res<Value> {
-    let e = |m: String| err_at(at, m);
+    let e = |m: Reason| err_at(at, m);
     match v {
         Value::Scalar(x) if x.is_zero() => Err(e("`0^-1`: zero is not invertible".into())),
         Value::Scalar(x) => Ok(Value::Scalar(x.recip())),
@@ -239,9 +235,12 @@ impl Env {
         if self.depth >= MAX_NESTING {
             return Err(err_at(
                 t,
-                format!(
-                    "limit: parentheses, brackets and function calls nest more than \
-                     {MAX_NESTING} deep here"
+                Reason::limit(
+                    Limit::Nesting,
+                    format!(
+                        "limit: parentheses, brackets and function calls nest more than \
+                         {MAX_NESTING} deep here"
+                    ),
                 ),
             ));
         }
@@ -645,7 +644,10 @@ fn compare(sides: Vec<(Value, &Token)>, syms: &Symbols) -> Res<Outcome> {
     let mut blocks = Vec::new();
     for (v, at) in sides {
         let msg = "this side is a single block but another side is a 2x2 block matrix";
-        blocks.push(v.to_blocks(as_matrix).ok_or_else(|| err_at(at, msg))?);
+        blocks.push(
+            v.into_block_list(as_matrix)
+                .ok_or_else(|| err_at(at, msg))?,
+        );
     }
     for (k, other) in blocks.iter().enumerate().skip(1) {
         for (b, (x, y)) in blocks[0].iter().zip(other).enumerate() {

@@ -60,7 +60,7 @@ pub use errors::{PermutationError, parse_permutation, validate_permutation};
 use super::{Options, decompose_with};
 use crate::exact::{Matrix, Q, qi};
 use crate::layer::{Decomposition, Kind, Mode, Split};
-use num_traits::Signed;
+use num_traits::{Signed, Zero};
 
 /// The proven bound on the number of layers of the routed construction (both
 /// modes, every even `n`).
@@ -207,7 +207,9 @@ pub fn decompose_permutation_with(
     if n % 2 == 1 {
         return Err(PermutationError::OddDimension { n });
     }
+    crate::progress::stage("routed construction: planning the layers");
     let layers = assembly::routed(perm, options.mode)?;
+    crate::progress::stage("routed construction: exact self-check of the layers");
     let dec = Decomposition {
         split: Split::halves(n),
         mode: options.mode,
@@ -262,44 +264,49 @@ fn product_is_permutation(dec: &Decomposition, perm: &[usize]) -> Option<bool> {
             _ => None,
         }
     };
-    let layers: Vec<(Kind, Vec<i128>, Vec<i128>)> = dec
-        .layers
-        .iter()
-        .map(|l| {
-            let shift = l
-                .shift
-                .entries()
-                .iter()
-                .map(int)
-                .collect::<Option<Vec<_>>>()?;
-            let scale = l.scale.iter().map(int).collect::<Option<Vec<_>>>()?;
-            Some((l.kind, shift, scale))
-        })
-        .collect::<Option<Vec<_>>>()?;
+    // Each layer as its scale and the nonzero entries of each shift row
+    // (column in the kept half, value): permutation layers have O(1) nonzeros
+    // per row, so a column costs O(n) per layer, not O(n d).
+    type SparseLayer = (Kind, Vec<Vec<(usize, i128)>>, Vec<i128>);
+    let mut layers: Vec<SparseLayer> = Vec::with_capacity(dec.layers.len());
+    for l in &dec.layers {
+        let (rows, cols) = (l.shift.rows(), l.shift.cols());
+        let mut sparse = vec![Vec::new(); rows];
+        for (r, row) in sparse.iter_mut().enumerate() {
+            for c in 0..cols {
+                let x = l.shift.get(r, c);
+                if !x.is_zero() {
+                    row.push((c, int(x)?));
+                }
+            }
+        }
+        let scale = l.scale.iter().map(int).collect::<Option<Vec<_>>>()?;
+        layers.push((l.kind, sparse, scale));
+    }
+    let mut w = vec![0i128; n];
     for (j, &target) in perm.iter().enumerate() {
-        let mut w = vec![0i128; n];
+        w.iter_mut().for_each(|x| *x = 0);
         w[j] = 1;
         let mut s = 0u32;
-        for (kind, shift2, scale2) in &layers {
-            // Updated part `u`, kept part `k` (ranges), shift is |u| x |k|.
+        for (kind, rows, scale2) in &layers {
+            // Updated part `u`, kept part `k` (offsets of the halves).
             let (kept, upd) = match kind {
                 Kind::Lower => (0..p, p..n),
                 Kind::Upper => (p..n, 0..p),
             };
-            let cols = kept.len();
-            let mut next = vec![0i128; n];
-            for i in kept.clone() {
-                next[i] = w[i].checked_mul(2)?;
-            }
+            // 2 * (A x_kept + D x_i) in units of 2^-(s+1): A2 w_kept + D2 w_i.
+            // The updated entries only read the kept half, which is doubled
+            // afterwards, so the update is done in place.
             for (r, i) in upd.enumerate() {
-                // 2 * (A x_kept + D x_i) in units of 2^-(s+1): A2 w_kept + D2 w_i.
                 let mut acc = scale2[r].checked_mul(w[i])?;
-                for (c, kc) in kept.clone().enumerate() {
-                    acc = acc.checked_add(shift2[r * cols + c].checked_mul(w[kc])?)?;
+                for &(c, a) in &rows[r] {
+                    acc = acc.checked_add(a.checked_mul(w[kept.start + c])?)?;
                 }
-                next[i] = acc;
+                w[i] = acc;
             }
-            w = next;
+            for i in kept {
+                w[i] = w[i].checked_mul(2)?;
+            }
             s += 1;
         }
         let one = 1i128.checked_shl(s)?;
@@ -316,4 +323,39 @@ fn product_is_permutation(dec: &Decomposition, perm: &[usize]) -> Option<bool> {
 /// Whether `x = p/q` (lowest terms) has `|p| <= 2` and `q <= 2`.
 pub fn small_entry(x: &Q) -> bool {
     x.numer().abs() <= 2.into() && *x.denom() <= 2.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sparse integer self-check (issue 17, class 10) accepts the routed
+    /// layers of a permutation and rejects another permutation and a tampered
+    /// shift entry, including one that is zero in the true layers.
+    #[test]
+    fn sparse_self_check_accepts_the_product_and_rejects_tampering() {
+        let n = 12;
+        let perm: Vec<usize> = (0..n).map(|i| (7 * i + 3) % n).collect();
+        let dec = Decomposition {
+            split: Split::halves(n),
+            mode: Mode::Signed,
+            layers: assembly::routed(&perm, Mode::Signed).unwrap(),
+        };
+        assert_eq!(product_is_permutation(&dec, &perm), Some(true));
+        let mut other = perm.clone();
+        other.swap(0, 1);
+        assert_eq!(product_is_permutation(&dec, &other), Some(false));
+        for (r, c) in [(0, 0), (5, 5), (2, 3)] {
+            for k in 0..dec.layers.len() {
+                let mut bad = dec.clone();
+                let x = bad.layers[k].shift.get(r, c) + qi(1);
+                bad.layers[k].shift.set(r, c, x);
+                assert_eq!(
+                    product_is_permutation(&bad, &perm),
+                    Some(false),
+                    "{k} {r} {c}"
+                );
+            }
+        }
+    }
 }

@@ -165,6 +165,18 @@ pub(super) fn best_plan(
                         if !(rx.reachable(a, b) && ry.reachable(a, b)) {
                             continue;
                         }
+                        // Minus counts a != 0 (b != 0) make the first (second)
+                        // factor a component; at best every neighbour pair merges.
+                        // A plan that cannot beat the best so far is not built:
+                        // only a strictly smaller count replaces it, so the
+                        // chosen plan is the same (issue 17, class 10).
+                        let parts = [(k > 0, 3), (a != 0, 5), (b != 0, 5)];
+                        let (c, size): (usize, usize) = (parts.iter().filter(|p| p.0))
+                            .fold((0, 0), |(c, s), p| (c + 1, s + p.1));
+                        let floor = size - c.saturating_sub(1);
+                        if best.as_ref().is_some_and(|(count, ..)| floor >= *count) {
+                            continue;
+                        }
                         let (p1, p2) = rx.factors(a, b);
                         let (q1, q2) = ry.factors(a, b);
                         let mut comps = Vec::new();
