@@ -473,127 +473,6 @@ pub fn to_f64(x: &Q) -> f64 {
     (n / d) * 2f64.powi(e.clamp(-2000, 2000) as i32)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::construct::rng::Rng;
-
-    fn digits(rng: &mut Rng, len: usize) -> String {
-        (0..len)
-            .map(|_| char::from(b'0' + rng.range(0, 9) as u8))
-            .collect()
-    }
-
-    #[test]
-    fn divide_and_conquer_agrees_with_schoolbook() {
-        let mut rng = Rng::new(17);
-        for len in [1, 2, 1023, 1024, 1025, 2047, 2048, 2049, 5000, 20_000] {
-            let s = digits(&mut rng, len);
-            let want: BigUint = s.parse().unwrap();
-            assert_eq!(parse_digits(s.as_bytes()), want, "{len} digits");
-        }
-        let zeros = "0".repeat(5000) + "7";
-        assert_eq!(parse_digits(zeros.as_bytes()), BigUint::from(7u32));
-    }
-
-    #[test]
-    fn decimals_reduce_like_num_rational() {
-        let mut rng = Rng::new(5);
-        for t in 0..600 {
-            let int = digits(&mut rng, t % 7);
-            let frac = digits(&mut rng, (t * 13) % 40);
-            let exp = rng.range(-30, 30);
-            let text = format!("{}{int}.{frac}e{exp}", if t % 3 == 0 { "-" } else { "" });
-            if int.is_empty() && frac.is_empty() {
-                continue;
-            }
-            let total = exp - frac.len() as i64;
-            let m: BigInt = format!("{int}{frac}").parse().unwrap();
-            let m = if t % 3 == 0 { -m } else { m };
-            let ten = BigInt::from(10);
-            let want = if total >= 0 {
-                Q::from_integer(m * num_traits::pow(ten, total as usize))
-            } else {
-                Q::new(m, num_traits::pow(ten, (-total) as usize))
-            };
-            assert_eq!(parse_q(&text).unwrap(), want, "{text}");
-        }
-        // Powers of 2 and 5 in the numerator, beyond and within the exponent.
-        assert_eq!(parse_q("0.0625").unwrap(), q(1, 16));
-        assert_eq!(parse_q("3.90625").unwrap(), q(125, 32));
-        assert_eq!(parse_q("1.5625e-2").unwrap(), q(1, 64));
-        assert_eq!(parse_q("7812500e-5").unwrap(), q(625, 8));
-        assert_eq!(parse_q("-0.000").unwrap(), q(0, 1));
-    }
-
-    #[test]
-    fn fractions_and_limits() {
-        assert_eq!(parse_q("-6/8").unwrap(), q(-3, 4));
-        assert_eq!(parse_q("+6/-8").unwrap(), q(-3, 4));
-        assert!(matches!(
-            parse_q("1/0"),
-            Err(NumberError::ZeroDenominator(_))
-        ));
-        let long = "9".repeat(MAX_DIGITS + 1);
-        assert!(matches!(
-            parse_q(&long),
-            Err(NumberError::TooManyDigits { digits, .. }) if digits == MAX_DIGITS + 1
-        ));
-        assert!(matches!(
-            parse_q(&format!("1/{long}")),
-            Err(NumberError::TooManyDigits { .. })
-        ));
-        assert!(matches!(
-            parse_q(&format!("{}.5", "1".repeat(MAX_DIGITS))),
-            Err(NumberError::TooManyDigits { .. })
-        ));
-        // The exponent counts: the value of 1234e99998 has 100 002 digits.
-        assert!(matches!(
-            parse_q("1234e99998"),
-            Err(NumberError::TooManyDigits {
-                digits: 100_002,
-                ..
-            })
-        ));
-        // Leading zeros do not.
-        let padded = format!("{}7", "0".repeat(MAX_DIGITS + 5));
-        assert_eq!(parse_q(&padded).unwrap(), q(7, 1));
-        assert_eq!(parse_q(&format!("{padded}/000{padded}")).unwrap(), q(1, 1));
-        assert_eq!(parse_q(&format!("{padded}.0e-3")).unwrap(), q(7, 1000));
-        let ok = "9".repeat(MAX_DIGITS);
-        assert_eq!(parse_q(&ok).unwrap().numer().to_string(), ok);
-        assert!(parse_q("1e100000").is_ok());
-        assert!(matches!(
-            parse_q("1e100001"),
-            Err(NumberError::ExponentTooLarge(_))
-        ));
-        // The message escapes what a terminal would not show and cuts long text.
-        let e = parse_q("2\u{0}").unwrap_err().to_string();
-        assert!(e.starts_with("`2\\u{0}` is not a number"), "{e}");
-        let e = NumberError::TooManyDigits {
-            text: long.clone(),
-            digits: long.len(),
-        }
-        .to_string();
-        assert!(e.len() < 300, "{e}");
-    }
-
-    #[test]
-    fn the_budget_is_shared_and_charged_before_building() {
-        let mut reader = NumberReader::for_input(0);
-        let mut accepted = 0;
-        while reader.read("1e99999").is_ok() {
-            accepted += 1;
-        }
-        assert_eq!(accepted, (BUDGET_SLACK_BITS / digit_bits(99_999)) as usize);
-        // Ordinary digits never reach it: 8 bits per byte against 3.33 per digit.
-        let text = "123456789 ".repeat(10_000);
-        let mut reader = NumberReader::for_input(text.len());
-        for token in text.split_whitespace() {
-            reader.read(token).unwrap();
-        }
-    }
-}
 /// Writes a rational as an exact decimal when it has one (denominator of the
 /// form `2^a 5^b`), in scientific form `d.ddde-X` or as an integer, else as
 /// `p/q`.
@@ -723,4 +602,126 @@ pub fn sqrt_upper_decimal(x: &Q, digits: u32) -> (Q, String) {
         format!("{}.{}e{e}", &s[..1], &s[1..])
     };
     (value, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::construct::rng::Rng;
+
+    fn digits(rng: &mut Rng, len: usize) -> String {
+        (0..len)
+            .map(|_| char::from(b'0' + rng.range(0, 9) as u8))
+            .collect()
+    }
+
+    #[test]
+    fn divide_and_conquer_agrees_with_schoolbook() {
+        let mut rng = Rng::new(17);
+        for len in [1, 2, 1023, 1024, 1025, 2047, 2048, 2049, 5000, 20_000] {
+            let s = digits(&mut rng, len);
+            let want: BigUint = s.parse().unwrap();
+            assert_eq!(parse_digits(s.as_bytes()), want, "{len} digits");
+        }
+        let zeros = "0".repeat(5000) + "7";
+        assert_eq!(parse_digits(zeros.as_bytes()), BigUint::from(7u32));
+    }
+
+    #[test]
+    fn decimals_reduce_like_num_rational() {
+        let mut rng = Rng::new(5);
+        for t in 0..600 {
+            let int = digits(&mut rng, t % 7);
+            let frac = digits(&mut rng, (t * 13) % 40);
+            let exp = rng.range(-30, 30);
+            let text = format!("{}{int}.{frac}e{exp}", if t % 3 == 0 { "-" } else { "" });
+            if int.is_empty() && frac.is_empty() {
+                continue;
+            }
+            let total = exp - frac.len() as i64;
+            let m: BigInt = format!("{int}{frac}").parse().unwrap();
+            let m = if t % 3 == 0 { -m } else { m };
+            let ten = BigInt::from(10);
+            let want = if total >= 0 {
+                Q::from_integer(m * num_traits::pow(ten, total as usize))
+            } else {
+                Q::new(m, num_traits::pow(ten, (-total) as usize))
+            };
+            assert_eq!(parse_q(&text).unwrap(), want, "{text}");
+        }
+        // Powers of 2 and 5 in the numerator, beyond and within the exponent.
+        assert_eq!(parse_q("0.0625").unwrap(), q(1, 16));
+        assert_eq!(parse_q("3.90625").unwrap(), q(125, 32));
+        assert_eq!(parse_q("1.5625e-2").unwrap(), q(1, 64));
+        assert_eq!(parse_q("7812500e-5").unwrap(), q(625, 8));
+        assert_eq!(parse_q("-0.000").unwrap(), q(0, 1));
+    }
+
+    #[test]
+    fn fractions_and_limits() {
+        assert_eq!(parse_q("-6/8").unwrap(), q(-3, 4));
+        assert_eq!(parse_q("+6/-8").unwrap(), q(-3, 4));
+        assert!(matches!(
+            parse_q("1/0"),
+            Err(NumberError::ZeroDenominator(_))
+        ));
+        let long = "9".repeat(MAX_DIGITS + 1);
+        assert!(matches!(
+            parse_q(&long),
+            Err(NumberError::TooManyDigits { digits, .. }) if digits == MAX_DIGITS + 1
+        ));
+        assert!(matches!(
+            parse_q(&format!("1/{long}")),
+            Err(NumberError::TooManyDigits { .. })
+        ));
+        assert!(matches!(
+            parse_q(&format!("{}.5", "1".repeat(MAX_DIGITS))),
+            Err(NumberError::TooManyDigits { .. })
+        ));
+        // The exponent counts: the value of 1234e99998 has 100 002 digits.
+        assert!(matches!(
+            parse_q("1234e99998"),
+            Err(NumberError::TooManyDigits {
+                digits: 100_002,
+                ..
+            })
+        ));
+        // Leading zeros do not.
+        let padded = format!("{}7", "0".repeat(MAX_DIGITS + 5));
+        assert_eq!(parse_q(&padded).unwrap(), q(7, 1));
+        assert_eq!(parse_q(&format!("{padded}/000{padded}")).unwrap(), q(1, 1));
+        assert_eq!(parse_q(&format!("{padded}.0e-3")).unwrap(), q(7, 1000));
+        let ok = "9".repeat(MAX_DIGITS);
+        assert_eq!(parse_q(&ok).unwrap().numer().to_string(), ok);
+        assert!(parse_q("1e100000").is_ok());
+        assert!(matches!(
+            parse_q("1e100001"),
+            Err(NumberError::ExponentTooLarge(_))
+        ));
+        // The message escapes what a terminal would not show and cuts long text.
+        let e = parse_q("2\u{0}").unwrap_err().to_string();
+        assert!(e.starts_with("`2\\u{0}` is not a number"), "{e}");
+        let e = NumberError::TooManyDigits {
+            text: long.clone(),
+            digits: long.len(),
+        }
+        .to_string();
+        assert!(e.len() < 300, "{e}");
+    }
+
+    #[test]
+    fn the_budget_is_shared_and_charged_before_building() {
+        let mut reader = NumberReader::for_input(0);
+        let mut accepted = 0;
+        while reader.read("1e99999").is_ok() {
+            accepted += 1;
+        }
+        assert_eq!(accepted, (BUDGET_SLACK_BITS / digit_bits(99_999)) as usize);
+        // Ordinary digits never reach it: 8 bits per byte against 3.33 per digit.
+        let text = "123456789 ".repeat(10_000);
+        let mut reader = NumberReader::for_input(text.len());
+        for token in text.split_whitespace() {
+            reader.read(token).unwrap();
+        }
+    }
 }
