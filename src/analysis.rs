@@ -813,7 +813,7 @@ pub struct Report {
 /// use couplings::{analysis::report, decompose, exact::Matrix};
 /// let t = Matrix::from_i64(&[&[2, 1, 0, 1], &[1, 1, 3, 0], &[2, 0, 1, 1], &[1, 1, 0, 2]]);
 /// let r = report(&t, &decompose(&t).unwrap());
-/// assert_eq!(r.layers.len(), 5);
+/// assert_eq!(r.layers.len(), 4); // the four-layer tier (docs/construction.md)
 /// assert!(r.worst_condition >= 1.0 && r.float_error < 1e-10);
 /// assert!(r.to_text().contains("worst layer condition number"));
 /// ```

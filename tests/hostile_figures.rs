@@ -354,8 +354,14 @@ fn perm_refuses_flags_it_cannot_honour() {
         unseeded,
         "the default seed is the documented one"
     );
-    assert!(
-        (1..6).any(|s| seeded(&s.to_string()) != unseeded),
-        "the seed reaches the construction"
-    );
+    // Any seed is accepted by the generic construction. (Whether it changes
+    // the chain depends on the input: since the deterministic four-layer,
+    // peel-and-four and six-layer tiers, no small permutation reaches a
+    // randomised tier, so no output difference is asserted here.)
+    for s in 1..6 {
+        let out = seeded(&s.to_string());
+        let text = String::from_utf8(out).unwrap();
+        let dec = couplings::io::decomposition_from_json(&text).unwrap();
+        assert_eq!(dec.split.n(), 6, "seed {s}");
+    }
 }

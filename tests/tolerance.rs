@@ -409,3 +409,52 @@ fn cli_export_with_tolerance_stores_exact_scales_and_the_bound() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Regression (merge of issues 14, 16 and 17): flags the tolerance
+/// construction cannot honour are refused with exit 2 and the reason, never
+/// silently ignored.
+#[test]
+fn cli_tolerance_refuses_flags_it_cannot_honour() {
+    let dir = temp_dir("tolerance-refusals");
+    let file = dir.join("w.txt");
+    std::fs::write(&file, "2 1 0 1\n1 1 3 0\n2 0 1 1\n1 1 0 2\n").unwrap();
+    let f = file.to_str().unwrap();
+    for (args, named) in [
+        (
+            vec!["decompose", f, "--tolerance", "1e-6", "--pad", "4"],
+            "--pad",
+        ),
+        (
+            vec![
+                "decompose",
+                f,
+                "--tolerance",
+                "1e-6",
+                "--strategy",
+                "balanced",
+            ],
+            "--strategy",
+        ),
+        (
+            vec!["decompose", f, "--tolerance", "1e-6", "--seed", "3"],
+            "--seed",
+        ),
+        (
+            vec!["decompose", "--perm", "1 0 3 2", "--tolerance", "1e-6"],
+            "--perm",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_couplings"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("--tolerance") && err.contains(named),
+            "{args:?}: {err}"
+        );
+    }
+    // The same flags without a tolerance are fine.
+    couplings_ok(&["decompose", f, "--strategy", "balanced", "--seed", "3"]);
+}

@@ -157,6 +157,19 @@ impl DecomposeArgs {
         Ok((permutation_matrix(&perm), dec))
     }
 
+    /// The library options of an exact decomposition (a tolerance goes to
+    /// `approximate_file` instead).
+    fn options(&self, split: Option<couplings::Split>) -> Options {
+        Options {
+            mode: self.mode.into(),
+            seed: self.seed(),
+            strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
+            split,
+            merge: self.merge.into(),
+            ..Options::default()
+        }
+    }
+
     fn seed(&self) -> u64 {
         self.seed.unwrap_or(Options::default().seed)
     }
@@ -219,6 +232,31 @@ impl DecomposeArgs {
                 ));
             }
             return self.run_padded(pad);
+        }
+        if !tolerance.is_zero() {
+            // Flags the tolerance construction cannot honour are refused, never ignored.
+            let refuse = |flag: &str, why: &str| {
+                Err(Failure::bad_input(format!(
+                    "--tolerance cannot be used with {flag}: {why}"
+                )))
+            };
+            if self.perm.is_some() {
+                return refuse(
+                    "--perm",
+                    "a permutation has an exact decomposition with small entries (drop                      --tolerance)",
+                );
+            }
+            if self.strategy.is_some() || self.seed.is_some() {
+                return refuse(
+                    if self.strategy.is_some() {
+                        "--strategy"
+                    } else {
+                        "--seed"
+                    },
+                    "the tolerance construction is one deterministic float chain (docs/export.md, \
+                     \"Tolerance mode\"); drop the flag",
+                );
+            }
         }
         let (matrix, decomposition, mask) = match (&self.perm, &self.file) {
             (Some(text), _) => {
@@ -323,14 +361,7 @@ impl DecomposeArgs {
         file: &Path,
         split: Option<couplings::Split>,
     ) -> Result<Decomposition, Failure> {
-        let options = Options {
-            mode: self.mode.into(),
-            seed: self.seed(),
-            strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
-            split,
-            merge: self.merge.into(),
-            ..Options::default()
-        };
+        let options = self.options(split);
         let how = format!("{} strategy", options.strategy.name());
         with_progress(matrix.rows(), "matrix", &how, || {
             couplings::decompose_with(matrix, &options).map_err(|e| decompose_failure(file, &e))
@@ -359,14 +390,7 @@ impl DecomposeArgs {
         }
         let n = input.rows();
         let split = self.split.resolve_padded(n, pad)?;
-        let options = Options {
-            mode: self.mode.into(),
-            seed: self.seed(),
-            strategy: self.strategy.map_or_else(Strategy::default, Strategy::from),
-            split,
-            merge: self.merge.into(),
-            ..Options::default()
-        };
+        let options = self.options(split);
         let started = std::time::Instant::now();
         let long = n >= LONG_RUN_N;
         if long {

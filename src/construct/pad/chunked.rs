@@ -191,7 +191,7 @@ pub fn chain(t: &Matrix, t_inv: &Matrix, pad: usize, e: &[Q], rng: &mut Rng) -> 
     }
     for attempt in 0..=MIXING_TRIES {
         if attempt > 0 {
-            // lemma: none needed: F R is unchanged, (F W^-1)(W R) = F R.
+            // No lemma needed: F R is unchanged, (F W^-1)(W R) = F R.
             let w = random_unit_lower(r, rng);
             let w_inv = w.inverse().ok()?;
             f = &f * &w_inv;
