@@ -463,3 +463,41 @@ proptest! {
         }
     }
 }
+
+/// Regression (proptest, found on the merge): a block-triangular `T` with
+/// `T12 = 0` whose `T11` has a vanishing leading minor, in positive mode with a
+/// negative entry (so not the monomial route). Lower shears leave `G = T11
+/// T21'^-1 T22 T21'` similar to a multiple of `T11` here, so no lower
+/// preconditioner can help; the left upper shear does.
+#[test]
+fn regression_zero_t12_with_singular_leading_minor_positive() {
+    for t in [
+        Matrix::from_i64(&[&[0, -2, 0, 0], &[2, 0, 0, 0], &[0, 0, 2, 0], &[0, 0, 0, 2]]),
+        Matrix::from_i64(&[
+            &[0, -2, 0, 0, 0, 0],
+            &[2, 0, 0, 0, 0, 0],
+            &[0, 0, 1, 0, 0, 0],
+            &[0, 0, 0, 1, 0, 0],
+            &[0, 0, 0, 0, 1, 0],
+            &[0, 0, 0, 0, 0, 1],
+        ]),
+    ] {
+        for mode in [Mode::Positive, Mode::Signed] {
+            for merge in [
+                MergePolicy::Full,
+                MergePolicy::Capped,
+                MergePolicy::Unmerged,
+            ] {
+                let (_, trace) = run(&t, mode, merge);
+                assert!(
+                    matches!(
+                        trace.construction,
+                        Construction::Compact { .. } | Construction::CompactMonomial
+                    ),
+                    "{mode:?}: {:?}",
+                    trace.construction
+                );
+            }
+        }
+    }
+}

@@ -18,16 +18,15 @@ mod univariate;
 
 pub use fast::{add as q_add, div as q_div, gcd_biguint, mul as q_mul, ratio};
 pub use kernels::{
-    Singular, Snapshots, lcm_of_denominators, lu_unit_lower, schur_snapshots, triangular_inverse,
-    ul_unit_lower,
+    Singular, lcm_of_denominators, lu_unit_lower, triangular_inverse, ul_unit_lower,
 };
 pub use number::{
     BUDGET_BITS_PER_BYTE, BUDGET_SLACK_BITS, MAX_DIGITS, MAX_EXPONENT, NumberError, NumberReader,
     Q, bits, fmt_decimal, fmt_q, parse_q, q, qi, sign, sqrt_upper_decimal, to_f64,
 };
 pub use scaled::{
-    IntMatrix, ScaledSnapshots, scaled_inverse, schur_state, snapshots_from, unit_upper,
-    unit_upper_inverse,
+    IntMatrix, ScaledSnapshots, Snapshots, scaled_inverse, schur_snapshots, schur_state,
+    snapshots_from, unit_upper, unit_upper_inverse,
 };
 pub use univariate::{Poly, is_small_prime};
 

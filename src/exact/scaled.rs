@@ -414,3 +414,76 @@ pub fn unit_upper_inverse(pivot_rows: &[Vec<BigInt>], pivots: &[BigInt]) -> Opti
     }
     Some(Matrix::from_vec(n, n, data))
 }
+
+/// What [`schur_snapshots`] returns: the leading principal minors and the
+/// requested blocks of `T_k^-1 T`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshots {
+    /// `minors[k]` is the leading principal minor of order `k` (`minors[0] = 1`).
+    pub minors: Vec<BigInt>,
+    /// One matrix per request `(s, k, e)`: rows `s..k`, columns `k..e` of
+    /// `T_k^-1 T[0..k, ..]`, where `T_k` is the leading `k x k` block.
+    pub blocks: Vec<Matrix>,
+}
+
+/// Fraction-free Gauss-Jordan elimination without pivoting on an integer matrix
+/// `t`, taking snapshots along the way.
+///
+/// After `k` elimination steps the state is `[[p_k I, p_k T_k^-1 T12], [0, A_k]]`
+/// with `p_k` the leading principal minor of order `k` (Bareiss), so each
+/// request `(s, k, e)` (with `s < k < e <= n`) is read off as rows `s..k`, columns
+/// `k..e` of the top-right block divided by `p_k`. Every snapshot entry is a ratio
+/// of two minors of order `k` of `t` (Cramer's rule). Only the columns right of
+/// the pivot are updated (`n^3 / 2` multiply-adds) and rows run in parallel.
+///
+/// Returns `Err(k)` if the leading principal minor of order `k + 1` vanishes.
+///
+/// # Panics
+/// Panics if `t` is not square or has a non-integer entry, or a request is malformed.
+///
+/// # Examples
+/// ```
+/// use couplings::exact::{Matrix, q, schur_snapshots};
+/// let t = Matrix::from_i64(&[&[2, 1, 0], &[1, 3, 1], &[0, 1, 4]]);
+/// let s = schur_snapshots(&t, &[(0, 1, 3), (0, 2, 3)]).unwrap();
+/// assert_eq!(s.minors.iter().map(|m| m.to_string()).collect::<Vec<_>>(), ["1", "2", "5", "18"]);
+/// // T_1^-1 T[0, 1..3] = [1/2, 0]; T_2^-1 T[0..2, 2] = [-1/5, 2/5].
+/// assert_eq!(s.blocks[0], Matrix::from_rows(vec![vec![q(1, 2), q(0, 1)]]).unwrap());
+/// assert_eq!(s.blocks[1], Matrix::from_rows(vec![vec![q(-1, 5)], vec![q(2, 5)]]).unwrap());
+/// assert!(schur_snapshots(&Matrix::from_i64(&[&[0, 1], &[1, 0]]), &[]).is_err());
+/// ```
+pub fn schur_snapshots(t: &Matrix, requests: &[(usize, usize, usize)]) -> Result<Snapshots, usize> {
+    assert!(t.is_square(), "snapshots of a non-square matrix");
+    let n = t.rows();
+    for &(s, k, e) in requests {
+        assert!(
+            s < k && k < e && e <= n,
+            "malformed request ({s}, {k}, {e})"
+        );
+    }
+    let rows: Vec<Vec<BigInt>> = (0..n)
+        .map(|i| {
+            t.row(i)
+                .iter()
+                .map(|x| {
+                    assert!(
+                        x.denom().is_one(),
+                        "schur_snapshots needs an integer matrix"
+                    );
+                    x.numer().clone()
+                })
+                .collect()
+        })
+        .collect();
+    let s = snapshots_from(rows, BigInt::one(), requests, false)?;
+    let blocks = s
+        .blocks
+        .iter()
+        .zip(requests)
+        .map(|(b, &(_, k, _))| b.to_matrix(&s.pivots[k]))
+        .collect();
+    Ok(Snapshots {
+        minors: s.pivots,
+        blocks,
+    })
+}

@@ -213,7 +213,7 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
                  independent checker in section 5.\n",
                 if preconditioned {
                     "`T21` was singular or a leading minor of `G` vanished, so the construction \
-                     ran on a seeded random shear `T' = L(-R1) T L(-R3)` with entries in \
+                     ran on a seeded random shear `T' = L(-R1) T L(-R3)` (late tries also `U(-R0)` on the left) with entries in \
                      [-2, 2] (one or two more layers). "
                 } else {
                     ""

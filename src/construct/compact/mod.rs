@@ -10,7 +10,10 @@
 //!    seeded random entries in `[-2, 2]` (`R3` merges into the first layer, `R1`
 //!    costs one) until `T'21` is invertible, the leading minors of `G` are
 //!    nonzero and every level pair has full-rank blocks (24 tries;
-//!    the last valid try is used with slot gadgets otherwise).
+//!    the last valid try is used with slot gadgets otherwise). The last third
+//!    of the tries also shears on the left by an upper layer,
+//!    `T' = L(-R1) U(-R0) T L(-R3)`, `T = U(R0) L(R1) T' L(R3)` (lower shears
+//!    alone cannot help when `T12 = 0` and `T11` has a vanishing leading minor).
 //! 2. **G-route** (`groute.rs`): `T' = U(X) L(R^-1) U(Y) diag(G, I)`.
 //! 3. **Factor** (lemma `compact_factor`): `G = L_G D_G U_G` and
 //!    `diag(G, I) = diag(L_G, U_G) diag(D_G, I) diag(U_G, U_G^-1)`; the last
@@ -158,6 +161,13 @@ pub(crate) fn chain(t: &Matrix, options: &Options) -> Result<(Chain, Trace), Dec
         } else {
             random(&mut rng)
         };
+        // The last third also shears on the left by an upper layer: lower
+        // shears alone leave T11 and T12 (so G, when T12 = 0) unchanged.
+        let r0 = if attempt < 2 * ATTEMPTS / 3 {
+            Matrix::zeros(d, d)
+        } else {
+            random(&mut rng)
+        };
         if attempt > 0 {
             crate::progress::stage(&format!(
                 "compact: preconditioner attempt {} (R1 {}, R3 random)",
@@ -171,6 +181,12 @@ pub(crate) fn chain(t: &Matrix, options: &Options) -> Result<(Chain, Trace), Dec
         if !r3.is_zero() {
             tp = &tp * &Layer::unit(Kind::Lower, -&r3).to_matrix(split);
         }
+        if !r0.is_zero() {
+            // T = U(R0) (U(-R0) T): one more upper layer at the end, which
+            // merges with the G-route's last one when R1 = 0; the product is
+            // verified exactly like every chain.
+            tp = Layer::unit(Kind::Upper, -&r0).apply_matrix(&tp);
+        }
         if !r1.is_zero() {
             tp = Layer::unit(Kind::Lower, -&r1).apply_matrix(&tp);
         }
@@ -182,7 +198,7 @@ pub(crate) fn chain(t: &Matrix, options: &Options) -> Result<(Chain, Trace), Dec
             }
             continue;
         };
-        let plan = Plan::new(parts, r1, r3);
+        let plan = Plan::new(parts, r0, r1, r3);
         if plan.pure {
             fallback = Some(plan);
             break;
@@ -205,7 +221,7 @@ pub(crate) fn chain(t: &Matrix, options: &Options) -> Result<(Chain, Trace), Dec
         ));
     }
     crate::progress::stage("compact: gadgets and merges");
-    let preconditioned = !plan.r1.is_zero() || !plan.r3.is_zero();
+    let preconditioned = !plan.r0.is_zero() || !plan.r1.is_zero() || !plan.r3.is_zero();
     let mut layers = plan.assemble(options)?;
     let inv_r: Vec<Q> = r.iter().map(Q::recip).collect();
     monomial::absorb_diagonal(&mut layers, &inv_r[..d], &inv_r[d..]);
@@ -225,6 +241,7 @@ enum Pair {
 /// A prepared input with its crux plan.
 struct Plan {
     parts: groute::Parts,
+    r0: Matrix,
     r1: Matrix,
     r3: Matrix,
     pairs: Vec<Pair>,
@@ -233,7 +250,7 @@ struct Plan {
 }
 
 impl Plan {
-    fn new(parts: groute::Parts, r1: Matrix, r3: Matrix) -> Plan {
+    fn new(parts: groute::Parts, r0: Matrix, r1: Matrix, r3: Matrix) -> Plan {
         let h = parts.lower.len();
         let mut pairs = Vec::with_capacity(h);
         let mut pure = true;
@@ -259,6 +276,7 @@ impl Plan {
         }
         Plan {
             parts,
+            r0,
             r1,
             r3,
             pairs,
@@ -324,6 +342,9 @@ impl Plan {
         }
         if !self.r1.is_zero() {
             segments.push(fixed(Layer::unit(Kind::Lower, self.r1.clone())));
+        }
+        if !self.r0.is_zero() {
+            segments.push(fixed(Layer::unit(Kind::Upper, self.r0.clone())));
         }
         let cap = match options.merge {
             MergePolicy::Full => Cap::Unlimited,
