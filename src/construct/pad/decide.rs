@@ -184,15 +184,7 @@ fn entry(matrix: Derived, m: &Matrix, i: usize, j: usize, requirement: Requireme
 
 /// The first entry of `m` violating "diagonal satisfies `diag`, off-diagonal is 0".
 fn diagonal_violation(m: &Matrix, which: Derived, diag: Requirement) -> Option<PadFailure> {
-    for i in 0..m.rows() {
-        for j in 0..m.cols() {
-            let req = if i == j { diag } else { Requirement::Zero };
-            if req.violated_by(m.get(i, j)) {
-                return Some(entry(which, m, i, j, req));
-            }
-        }
-    }
-    None
+    crate::construct::short::diagonal_witness(m, which, diag).map(PadFailure::Entry)
 }
 
 /// Split `p < n`: the shapes of at most two layers and `U L U` are unpadded.
@@ -263,23 +255,8 @@ fn upper(m: &Matrix, p: usize, mode: Mode) -> Result<Chain, PadFailure> {
 /// `U L` (lower first) for the split `(p | n - p)` of `m`: `T22` diagonal and
 /// the Schur complement `T11 - T12 T22^-1 T21` diagonal (lemma `two_layer_ul`).
 fn upper_lower(m: &Matrix, p: usize, mode: Mode) -> Result<Chain, PadFailure> {
-    let (t11, t12, t21, t22) = blocks_at(m, p);
-    let req = nonzero_req(mode);
-    if let Some(f) = diagonal_violation(&t22, Derived::T22, req) {
-        return Err(f);
-    }
-    let dd = t22.diagonal();
-    let inv: Vec<Q> = dd.iter().map(Q::recip).collect();
-    let b = t12.scale_cols(&inv);
-    let schur = &t11 - &(&b * &t21);
-    if let Some(f) = diagonal_violation(&schur, Derived::Schur, req) {
-        return Err(f);
-    }
-    // lemma: two_layer_ul_solution
-    Ok(vec![
-        Layer::lower(t21, dd),
-        Layer::upper(b, schur.diagonal()),
-    ])
+    crate::construct::short::upper_lower_blocks(blocks_at(m, p), nonzero_req(mode))
+        .map_err(PadFailure::Entry)
 }
 
 /// Layers of the unpadded split `(p | a)` as layers of `(p | a + pad)` with

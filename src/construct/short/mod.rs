@@ -265,6 +265,56 @@ fn entry(matrix: Derived, row: usize, col: usize, value: &Q, req: Requirement) -
     })
 }
 
+/// The first entry of `m` that violates "diagonal entries satisfy `diag`,
+/// off-diagonal entries are zero", as a witness (shared with the padded
+/// decision, `construct::pad::decide`).
+pub(crate) fn diagonal_witness(
+    m: &Matrix,
+    which: Derived,
+    diag: Requirement,
+) -> Option<EntryWitness> {
+    for i in 0..m.rows() {
+        for j in 0..m.cols() {
+            let req = if i == j { diag } else { Requirement::Zero };
+            if req.violated_by(m.get(i, j)) {
+                return Some(EntryWitness {
+                    matrix: which,
+                    row: i,
+                    col: j,
+                    value: m.get(i, j).clone(),
+                    requirement: req,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// `U L` (lower first) from the four blocks of a split: `T22` diagonal and the
+/// Schur complement `T11 - T12 T22^-1 T21` diagonal, scales satisfying `req`
+/// (shared with the padded decision).
+pub(crate) fn upper_lower_blocks(
+    (t11, t12, t21, t22): (Matrix, Matrix, Matrix, Matrix),
+    req: Requirement,
+) -> Result<Vec<Layer>, EntryWitness> {
+    // lemma: two_layer_ul
+    if let Some(w) = diagonal_witness(&t22, Derived::T22, req) {
+        return Err(w);
+    }
+    let dd = t22.diagonal();
+    let inv: Vec<Q> = dd.iter().map(Q::recip).collect();
+    let b = t12.scale_cols(&inv);
+    let schur = &t11 - &(&b * &t21);
+    if let Some(w) = diagonal_witness(&schur, Derived::Schur, req) {
+        return Err(w);
+    }
+    // lemma: two_layer_ul_solution
+    Ok(vec![
+        Layer::lower(t21, dd),
+        Layer::upper(b, schur.diagonal()),
+    ])
+}
+
 fn nonzero_req(positive: bool) -> Requirement {
     if positive {
         Requirement::Positive
@@ -276,15 +326,7 @@ fn nonzero_req(positive: bool) -> Requirement {
 /// Finds an entry of `m` that violates "diagonal entries satisfy `diag`,
 /// off-diagonal entries are zero".
 fn diagonal_violation(m: &Matrix, which: Derived, diag: Requirement) -> Option<ShapeFailure> {
-    for i in 0..m.rows() {
-        for j in 0..m.cols() {
-            let req = if i == j { diag } else { Requirement::Zero };
-            if req.violated_by(m.get(i, j)) {
-                return Some(entry(which, i, j, m.get(i, j), req));
-            }
-        }
-    }
-    None
+    diagonal_witness(m, which, diag).map(ShapeFailure::Entry)
 }
 
 fn identity(m: &Matrix) -> Result<Vec<Layer>, ShapeFailure> {
@@ -314,24 +356,7 @@ fn upper(m: &Matrix, positive: bool) -> Result<Vec<Layer>, ShapeFailure> {
 }
 
 fn upper_lower(m: &Matrix, positive: bool) -> Result<Vec<Layer>, ShapeFailure> {
-    // lemma: two_layer_ul
-    let (t11, t12, t21, t22) = quarters(m);
-    let req = nonzero_req(positive);
-    if let Some(f) = diagonal_violation(&t22, Derived::T22, req) {
-        return Err(f);
-    }
-    let dd = t22.diagonal();
-    let inv: Vec<Q> = dd.iter().map(|x| x.recip()).collect();
-    let b = t12.scale_cols(&inv);
-    let schur = &t11 - &(&b * &t21);
-    if let Some(f) = diagonal_violation(&schur, Derived::Schur, req) {
-        return Err(f);
-    }
-    // lemma: two_layer_ul_solution
-    Ok(vec![
-        Layer::lower(t21, dd),
-        Layer::upper(b, schur.diagonal()),
-    ])
+    upper_lower_blocks(quarters(m), nonzero_req(positive)).map_err(ShapeFailure::Entry)
 }
 
 /// Why a shape attempt did not produce layers.
