@@ -7,7 +7,7 @@
 use couplings::certificate::{Certificate, ErrorKind, parse, to_text, verify_text};
 use couplings::check::{BoundError, check_within};
 use couplings::construct::tolerance::{
-    Approximation, CONDITION_LIMIT, ToleranceError, Width, approximate,
+    Approximation, CONDITION_LIMIT, MAX_PIECES, ToleranceError, Width, approximate,
 };
 use couplings::exact::{Matrix, Q, q, qi, to_f64};
 use couplings::families::{glow_lu, glow_rotation};
@@ -145,11 +145,11 @@ fn decompose_with_a_tolerance_returns_the_certified_layers() {
     assert_eq!(exact.product(), w);
 }
 
-/// `R diag(1, ..., 1, 1e-5)` for a rotation `R`: cond(W) = 1e5.
-fn ill_conditioned(c: usize) -> Matrix {
+/// `R diag(1, ..., 1, 1/ratio)` for a rotation `R`: cond(W) = ratio.
+fn ill_conditioned(c: usize, ratio: u64) -> Matrix {
     let r = glow_rotation(c, 1);
     let mut scale = vec![qi(1); c];
-    scale[c - 1] = q(1, 100_000);
+    scale[c - 1] = q(1, ratio as i64);
     let d = Matrix::from_vec(
         c,
         c,
@@ -161,9 +161,34 @@ fn ill_conditioned(c: usize) -> Matrix {
     r.mul(&d)
 }
 
+/// cond(W) = 1e5: one ten-layer chain has a layer beyond the limit 1e3 (this
+/// weight was refused before `MAX_PIECES`); split into factors of condition
+/// number cond(W)^(1/pieces) it is certified, in both modes.
 #[test]
-fn ill_conditioned_weight_is_refused_with_the_condition_limit() {
-    let w = ill_conditioned(8);
+fn ill_conditioned_weight_is_split_into_factors() {
+    let w = ill_conditioned(8, 100_000);
+    for mode in [Mode::Signed, Mode::Positive] {
+        let a = approximate(&w, &options(mode, q(1, 1_000_000))).unwrap();
+        assert!(a.pieces >= 2, "{mode:?}: {} pieces", a.pieces);
+        assert!(a.pieces <= MAX_PIECES);
+        assert!(a.decomposition.len() <= 10 * a.pieces);
+        assert!(a.worst_condition() <= CONDITION_LIMIT, "{mode:?}");
+        assert!(a.bound.rel_error_sq <= q(1, 1_000_000_000_000));
+        check_within(&w, &a.decomposition, &a.bound.rel_error).unwrap();
+    }
+    // A well-conditioned weight stays one chain.
+    let a = approximate(
+        &glow_rotation(8, 1),
+        &options(Mode::Signed, q(1, 1_000_000)),
+    )
+    .unwrap();
+    assert_eq!(a.pieces, 1);
+}
+
+#[test]
+fn hopeless_condition_is_refused_with_the_condition_limit() {
+    // cond(W) = 1e14: even MAX_PIECES factors have condition number 1e3.5.
+    let w = ill_conditioned(8, 100_000_000_000_000);
     match approximate(&w, &options(Mode::Signed, q(1, 1_000_000))) {
         Err(DecomposeError::Tolerance(e)) => {
             assert!(
@@ -171,6 +196,7 @@ fn ill_conditioned_weight_is_refused_with_the_condition_limit() {
                 "wrong kind: {e:?}"
             );
             assert!(e.to_string().contains("condition number"));
+            assert!(e.to_string().contains("split into"));
         }
         other => panic!("expected a ConditionLimit error, got {other:?}"),
     }

@@ -96,8 +96,10 @@ pub(crate) struct DecomposeArgs {
     /// error (appended to text output; on standard error with --format json).
     #[arg(long)]
     report: bool,
-    /// Certified approximation instead of an exact decomposition: at most ten
-    /// well-conditioned layers, every entry a float32 value (float64 when EPS
+    /// Certified approximation instead of an exact decomposition: ten
+    /// well-conditioned layers (an ill-conditioned W is split into up to four
+    /// factors, ten layers each, so that every layer stays below condition
+    /// number 1e3), every entry a float32 value (float64 when EPS
     /// is below 5e-7 or float32 misses it; the output says which), whose exact
     /// product P satisfies ||P - W||_F <= EPS ||W||_F, checked exactly and
     /// reported as a rational and a decimal. 0 (the default) decomposes
@@ -437,6 +439,19 @@ pub(crate) fn parse_tolerance(text: &str) -> Result<Q, Failure> {
     Ok(eps)
 }
 
+/// Nothing for one chain; otherwise how many factors `W` was split into.
+pub(crate) fn pieces_text(pieces: usize) -> String {
+    if pieces <= 1 {
+        String::new()
+    } else {
+        format!(
+            " (W split into {pieces} factors of condition number cond(W)^(1/{pieces}): one \
+             ten-layer chain had a layer beyond the limit {:e})",
+            couplings::construct::tolerance::CONDITION_LIMIT
+        )
+    }
+}
+
 /// What `--tolerance` certified: the bound (decimal and exact rational), the
 /// entry width and why, the condition numbers and the time.
 fn tolerance_text(a: &Approximation) -> String {
@@ -447,7 +462,7 @@ fn tolerance_text(a: &Approximation) -> String {
          these layers, checked exactly (and again by the independent bound checker)\n\
          exact ||P - W||_F^2 / ||W||_F^2 = {}\n\
          entries: {}; exact product entries {} bits\n\
-         figures: {} layers, worst layer condition number {:.3e} (float64)\n\
+         figures: {} layers{}, worst layer condition number {:.3e} (float64)\n\
          layer condition numbers: [{}]\n\
          time: construct {:.2} s, round {:.2} s, certify {:.2} s, conditions {:.2} s\n",
         a.bound.rel_error_text,
@@ -456,6 +471,7 @@ fn tolerance_text(a: &Approximation) -> String {
         a.width_reason,
         a.product_bits,
         a.decomposition.len(),
+        pieces_text(a.pieces),
         a.worst_condition(),
         conds.join(", "),
         t.construct,

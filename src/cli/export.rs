@@ -59,7 +59,8 @@ pub(crate) struct ExportArgs {
     #[command(flatten)]
     pad: PadArgs,
     /// Certified approximation instead of an exact decomposition (see
-    /// `decompose --help`): ten well-conditioned layers whose float32 (or
+    /// `decompose --help`): ten well-conditioned layers (more when W is
+    /// ill-conditioned: W split into up to four factors) whose float32 (or
     /// float64) tensors are exactly the certified layers; positive mode also
     /// stores the exact scales (layer.{i}.exact_scale*). 0 (the default) is
     /// exact.
@@ -146,8 +147,9 @@ impl ExportArgs {
         let claim = match &approximation {
             None => "product equals the target exactly".to_string(),
             Some(a) => format!(
-                "product P within ||P - W||_F <= {} ||W||_F, exactly",
-                a.bound.rel_error_text
+                "product P within ||P - W||_F <= {} ||W||_F, exactly{}",
+                a.bound.rel_error_text,
+                super::decompose::pieces_text(a.pieces)
             ),
         };
         out += &format!(

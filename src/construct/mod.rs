@@ -61,8 +61,8 @@ pub struct Options {
     /// How far the compact strategy merges layers (ignored by the others).
     pub merge: MergePolicy,
     /// `0` (the default): an exact decomposition. `EPS > 0`: the certified
-    /// tolerance construction of [`tolerance`] (at most ten well-conditioned
-    /// layers with float32 or float64 entries whose exact product `P` satisfies
+    /// tolerance construction of [`tolerance`] (ten well-conditioned layers,
+    /// up to forty for ill-conditioned weights, with float32 or float64 entries whose exact product `P` satisfies
     /// `||P - T||_F <= EPS ||T||_F`, checked exactly; the strategy and seed do
     /// not apply). [`tolerance::approximate`] also returns the certified bound.
     pub tolerance: Q,

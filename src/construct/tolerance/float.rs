@@ -437,6 +437,31 @@ pub(crate) fn construct(w: &DMatrix<f64>) -> Result<Vec<FloatLayer>, FloatFailur
     Ok(chain)
 }
 
+/// The float chain (matrix order) for `W` written as `pieces` factors, for
+/// weights too ill-conditioned for one ten-layer chain: with the polar form
+/// `W = O H` and `R = H^(1/pieces)`, `W = (O R) R ... R`, and every factor has
+/// condition number `cond(W)^(1/pieces)` (the singular values of `R` are those
+/// of `W` to the power `1/pieces`). Each factor gets its own [`construct`]
+/// chain; the chains are concatenated and adjacent same-kind layers merged,
+/// so the result has at most `10 pieces` layers. `pieces = 1` is
+/// [`construct`] itself.
+pub(crate) fn construct_pieces(
+    w: &DMatrix<f64>,
+    pieces: usize,
+) -> Result<Vec<FloatLayer>, FloatFailure> {
+    if pieces <= 1 {
+        return construct(w);
+    }
+    let (o, h) = polar(w)?;
+    let root = sym_pow(&h, 1.0 / pieces as f64);
+    let mut chain = construct(&(&o * &root))?;
+    let rest = construct(&root)?;
+    for _ in 1..pieces {
+        chain.extend(rest.iter().cloned());
+    }
+    Ok(merged(chain))
+}
+
 /// Pushes the sign matrices of the scales to the left end of the chain
 /// (matrix order): returns the chain with positive scales and whether the
 /// leftover sign matrix is the identity (it is whenever `det W > 0` and the
@@ -484,6 +509,25 @@ mod tests {
             for k in 1..chain.len() {
                 assert_ne!(chain[k].lower, chain[k - 1].lower, "alternating kinds");
             }
+        }
+    }
+
+    #[test]
+    fn factored_chains_reproduce_w_in_float64() {
+        for (n, seed, pieces) in [(4, 2, 2), (8, 3, 3), (12, 4, 4)] {
+            let w = random(n, seed);
+            let chain = construct_pieces(&w, pieces).unwrap();
+            assert!(
+                chain.len() <= 10 * pieces,
+                "n = {n}: {} layers",
+                chain.len()
+            );
+            let p = chain_product(&chain, n);
+            assert!(
+                rel(&p, &w) < 1e-10,
+                "n = {n}, {pieces} pieces: {}",
+                rel(&p, &w)
+            );
         }
     }
 

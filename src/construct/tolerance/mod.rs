@@ -1,5 +1,6 @@
 //! The certified tolerance construction (`Options::tolerance > 0`,
-//! `--tolerance EPS`): at most ten well-conditioned coupling layers, every
+//! `--tolerance EPS`): ten well-conditioned coupling layers (`10 pieces` when
+//! an ill-conditioned `W` is split into `pieces` factors, see [`MAX_PIECES`]), every
 //! entry a float32 (or float64) value, whose **exact** product `P` satisfies
 //! `||P - W||_F <= EPS ||W||_F`, checked exactly.
 //!
@@ -68,6 +69,11 @@ const MAX_SWEEPS: usize = 12;
 /// tolerance mode promises well-conditioned layers, and a chain beyond this is
 /// refused with [`ToleranceError::ConditionLimit`] rather than returned.
 pub const CONDITION_LIMIT: f64 = 1e3;
+
+/// Most factors `W` is split into when one ten-layer chain has a layer beyond
+/// [`CONDITION_LIMIT`] (`float::construct_pieces`: `10 pieces` layers at most,
+/// each factor of condition number `cond(W)^(1/pieces)`).
+pub const MAX_PIECES: usize = 4;
 
 /// Up to this dimension a float64 verdict "singular" or "det < 0" is
 /// confirmed exactly (with a kernel vector or the exact determinant).
@@ -180,10 +186,11 @@ impl std::fmt::Display for ToleranceError {
             } => write!(
                 f,
                 "layer {layer} of the float chain has condition number {condition} (float64), \
-                 above the limit {CONDITION_LIMIT:e} for well-conditioned layers; W is too \
-                 ill-conditioned for this construction (any chain of this length needs a layer \
-                 of condition number at least cond(W)^(1/K) = {lower_bound}); use the exact \
-                 strategies (--tolerance 0, e.g. --strategy conditioned)"
+                 above the limit {CONDITION_LIMIT:e} for well-conditioned layers, even with W \
+                 split into {MAX_PIECES} factors; W is too ill-conditioned for this construction \
+                 (any chain of this length needs a layer of condition number at least \
+                 cond(W)^(1/K) = {lower_bound}); use the exact strategies (--tolerance 0, e.g. \
+                 --strategy conditioned)"
             ),
             ToleranceError::NotMet {
                 tolerance,
@@ -289,6 +296,9 @@ pub struct Approximation {
     pub conditions: Vec<f64>,
     /// Largest bit size of an integer of the exact product (over its power of two).
     pub product_bits: u64,
+    /// Into how many factors `W` was split (1: one ten-layer chain; more when
+    /// one chain had a layer beyond [`CONDITION_LIMIT`], see [`MAX_PIECES`]).
+    pub pieces: usize,
     /// Where the time went.
     pub timings: Timings,
 }
@@ -375,33 +385,46 @@ pub fn approximate_with_width(
             .into());
         }
     }
-    let chain = float::construct(&wf).map_err(|e| match e {
-        FloatFailure::SingularPivot => singular(w, "float64 LU has a zero pivot"),
-        FloatFailure::Breakdown(step) => ToleranceError::Breakdown { step: step.into() }.into(),
-    })?;
-    let chain = match options.mode {
-        Mode::Signed => chain,
-        Mode::Positive => {
-            let (pos, ok) = float::make_positive(&chain);
-            if !ok {
-                return Err(ToleranceError::Breakdown {
-                    step: "the positive-mode signs did not cancel (det W is numerically \
-                           indistinguishable from 0 or negative)"
-                        .into(),
-                }
-                .into());
+    // One ten-layer chain; if a layer is beyond the condition limit, W split
+    // into 2, 3, ... factors of condition number cond(W)^(1/pieces) each
+    // (`float::construct_pieces`), up to MAX_PIECES.
+    let mut pieces = 1;
+    let chain = loop {
+        let chain = float::construct_pieces(&wf, pieces).map_err(|e| match e {
+            FloatFailure::SingularPivot => singular(w, "float64 LU has a zero pivot"),
+            FloatFailure::Breakdown(step) => {
+                DecomposeError::from(ToleranceError::Breakdown { step: step.into() })
             }
-            pos
+        })?;
+        let chain = match options.mode {
+            Mode::Signed => chain,
+            Mode::Positive => {
+                let (pos, ok) = float::make_positive(&chain);
+                if !ok {
+                    return Err(ToleranceError::Breakdown {
+                        step: "the positive-mode signs did not cancel (det W is numerically \
+                               indistinguishable from 0 or negative)"
+                            .into(),
+                    }
+                    .into());
+                }
+                pos
+            }
+        };
+        // Refuse an ill-conditioned chain before rounding (application order).
+        let float_conditions: Vec<f64> = chain.iter().rev().map(round::condition).collect();
+        let Some((layer, &worst)) = float_conditions
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .filter(|(_, c)| c.is_nan() || **c > CONDITION_LIMIT)
+        else {
+            break chain;
+        };
+        if pieces < MAX_PIECES && !worst.is_nan() {
+            pieces += 1;
+            continue;
         }
-    };
-    // Refuse an ill-conditioned chain before rounding (application order).
-    let float_conditions: Vec<f64> = chain.iter().rev().map(round::condition).collect();
-    if let Some((layer, &worst)) = float_conditions
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .filter(|(_, c)| c.is_nan() || **c > CONDITION_LIMIT)
-    {
         let cond_w = round::matrix_condition(&wf);
         return Err(ToleranceError::ConditionLimit {
             layer,
@@ -409,7 +432,7 @@ pub fn approximate_with_width(
             lower_bound: format!("{:.3e}", cond_w.powf(1.0 / chain.len() as f64)),
         }
         .into());
-    }
+    };
     let mut timings = Timings {
         construct: started.elapsed().as_secs_f64(),
         ..Timings::default()
@@ -479,6 +502,7 @@ pub fn approximate_with_width(
         width_reason: reason,
         conditions,
         product_bits: attempt.product_bits,
+        pieces,
         timings,
     })
 }
