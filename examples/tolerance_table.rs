@@ -9,6 +9,8 @@
 //! 256 Gaussian samples: the largest `||y - W x|| / ||W x||` and the largest
 //! `||y - W x|| / (||W||_2 ||x||)`, next to a plain float32 matmul.
 //!
+//! `--save DIR` also writes each `W` as `DIR/{rotation,lu}_{c}.npy`.
+//!
 //! Regenerate with
 //! `nice cargo run --release --example tolerance_table -- 12 24 48 96 192 384`
 //! (default sizes 12 24 48).
@@ -91,8 +93,16 @@ fn forward_errors(w: &Matrix, dec: &Decomposition) -> (f64, f64, f64) {
 }
 
 fn main() {
-    let mut sizes: Vec<usize> = std::env::args()
-        .skip(1)
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--save DIR`: also write each W as DIR/{rotation,lu}_{c}.npy (float32),
+    // for measuring the loaders (numpy, torch) on the same weights.
+    let save = args.iter().position(|a| a == "--save").map(|i| {
+        let dir = args.get(i + 1).cloned().expect("--save needs a directory");
+        args.drain(i..i + 2);
+        dir
+    });
+    let mut sizes: Vec<usize> = args
+        .iter()
         .map(|a| a.parse().expect("arguments are channel counts"))
         .collect();
     if sizes.is_empty() {
@@ -112,6 +122,15 @@ fn main() {
     ] {
         for &c in &sizes {
             let w = family(c, 1);
+            if let Some(dir) = &save {
+                let values: Vec<f32> = w.entries().iter().map(|v| to_f64(v) as f32).collect();
+                let file = format!(
+                    "{dir}/{}_{c}.npy",
+                    if name == "Glow LU" { "lu" } else { "rotation" }
+                );
+                std::fs::write(&file, couplings::io::npy_bytes_f32(&[c, c], &values))
+                    .expect("--save: cannot write");
+            }
             let mut cells = Vec::new();
             let mut layers = String::new();
             let mut worst = 0.0f64;
