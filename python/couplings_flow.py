@@ -336,12 +336,18 @@ def load_converted(path, dtype="float64"):
     result.metadata = meta
     for entry in read_manifest(meta, path):
         key = entry.get("key")
-        if not isinstance(key, str) or key in result.entries:
-            raise ValueError(f"{path}: manifest entry with a missing or repeated key {key!r}")
-        result.entries[key] = entry
+        if not isinstance(key, str):
+            raise ValueError(f"{path}: manifest entry with a missing key")
         if entry["status"] == "failed":
-            result.failed[key] = str(entry.get("error", "(no reason given)"))
+            # A key may repeat (a tensor named like an LU group's key): the
+            # later candidate is then a failed entry; keep every reason.
+            why = str(entry.get("error", "(no reason given)"))
+            result.failed[key] = f"{result.failed[key]}; {why}" if key in result.failed else why
+            result.entries.setdefault(key, entry)
             continue
+        if key in result:
+            raise ValueError(f"{path}: two converted chains share the key {key!r}")
+        result.entries[key] = entry
         prefix, chain_meta = entry.get("prefix"), entry.get("metadata")
         if not isinstance(prefix, str) or not isinstance(chain_meta, dict):
             raise ValueError(f"{path}: entry {key!r} has no prefix or metadata")
