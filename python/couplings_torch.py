@@ -115,40 +115,33 @@ class CouplingFlow(nn.Module):
         out[:, self.order] = full[:, :n_in]
         return out
 
-    @staticmethod
-    def _mix(shift, x):
-        """shift applied along dimension 1 of x: (out, in) x (N, in, ...) -> (N, out, ...)."""
-        if x.dim() == 2:
-            return x @ shift.T
-        return torch.einsum("oi,ni...->no...", shift, x)
-
     def apply(self, x):
-        """The chain's map W along dimension 1 of x (rows or NCHW channels)."""
-        x = self._embed(x)
-        p, tail = self.p, (1,) * (x.dim() - 2)
+        """The chain's map W along dimension 1 of x (rows or NCHW channels).
+        The coordinates are moved last once, each layer is a matmul of one
+        half with its shift plus a broadcast scale, and moved back."""
+        x = self._embed(x).movedim(1, -1)
+        p = self.p
         for i, kind in enumerate(self.kinds):
             shift, scale, _ = self._layer(i)
-            scale = scale.view(-1, *tail)
-            x1, x2 = x[:, :p], x[:, p:]
+            x1, x2 = x[..., :p], x[..., p:]
             if kind == "lower":
-                x = torch.cat([x1, self._mix(shift, x1) + x2 * scale], dim=1)
+                x = torch.cat([x1, x1 @ shift.T + x2 * scale], dim=-1)
             else:
-                x = torch.cat([x1 * scale + self._mix(shift, x2), x2], dim=1)
-        return self._project(x)
+                x = torch.cat([x1 * scale + x2 @ shift.T, x2], dim=-1)
+        return self._project(x.movedim(-1, 1))
 
     def apply_inverse(self, y):
         """W^-1 along dimension 1 of y, layer by layer (no matrix inverse)."""
-        y = self._embed(y)
-        p, tail = self.p, (1,) * (y.dim() - 2)
+        y = self._embed(y).movedim(1, -1)
+        p = self.p
         for i in reversed(range(len(self.kinds))):
             shift, scale, _ = self._layer(i)
-            scale = scale.view(-1, *tail)
-            y1, y2 = y[:, :p], y[:, p:]
+            y1, y2 = y[..., :p], y[..., p:]
             if self.kinds[i] == "lower":
-                y = torch.cat([y1, (y2 - self._mix(shift, y1)) / scale], dim=1)
+                y = torch.cat([y1, (y2 - y1 @ shift.T) / scale], dim=-1)
             else:
-                y = torch.cat([(y1 - self._mix(shift, y2)) / scale, y2], dim=1)
-        return self._project(y)
+                y = torch.cat([(y1 - y2 @ shift.T) / scale, y2], dim=-1)
+        return self._project(y.movedim(-1, 1))
 
     def forward(self, x):
         """x: (batch, n_in). Returns (x @ W.T, logdet of shape (batch,))."""
@@ -171,8 +164,8 @@ class Conv1x1Couplings(nn.Module):
     With invert=True the two are swapped: forward applies W^-1 with
     -H * W_width * log|det W|, as normflows' Invertible1x1Conv does (its
     forward is the inverse of conv2d with W). The layers are applied as
-    channel-wise coupling updates (einsum over the channel dimension), never
-    as a dense matrix or its inverse.
+    channel-wise coupling updates (one matmul over the channel dimension per
+    layer, channels moved last once), never as a dense matrix or its inverse.
 
     `source`: a `couplings export` path or a couplings_flow.CouplingChain
     (of the width matching dtype). dtype torch.float32 (default) uses the
