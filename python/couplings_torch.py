@@ -85,17 +85,17 @@ class CouplingFlow(nn.Module):
         return len(self.order)
 
     def _layer(self, i):
+        """(shift, scale) of layer i (scale = exp(log-scale) when log-parametrised)."""
         shift = getattr(self, f"shift_{i}")
         param = getattr(self, f"scale_{i}")
-        if self.log_param:
-            return shift, torch.exp(param), param
-        return shift, param, torch.log(torch.abs(param))
+        return shift, torch.exp(param) if self.log_param else param
 
     def logdet(self):
         """log|det| of the chain (a 0-dim tensor)."""
         total = torch.zeros((), dtype=self.dtype, device=self.shift_0.device if self.kinds else None)
         for i in range(len(self.kinds)):
-            total = total + self._layer(i)[2].sum()
+            param = getattr(self, f"scale_{i}")
+            total = total + (param if self.log_param else torch.log(torch.abs(param))).sum()
         return total
 
     def _identity_order(self):
@@ -115,33 +115,45 @@ class CouplingFlow(nn.Module):
         out[:, self.order] = full[:, :n_in]
         return out
 
+    def _halves(self, x):
+        """x -> (x1, x2, restore): the coordinates (dimension 1) moved first and
+        the rest flattened once, so that the halves are (p, M) and (q, M)
+        blocks of column vectors (the wide orientation is much faster than
+        (M, p) rows for the small p of 1x1 convolutions); restore(x1, x2)
+        puts them back in x's layout (contiguous, like conv2d's output)."""
+        x = self._embed(x)
+        n, lead, rest = x.shape[1], x.shape[0], tuple(x.shape[2:])
+        cols = x.movedim(1, 0).reshape(n, -1)
+
+        def restore(x1, x2):
+            out = torch.cat([x1, x2], dim=0).reshape(n, lead, *rest).movedim(0, 1)
+            return self._project(out.contiguous())
+
+        return cols[: self.p], cols[self.p :], restore
+
     def apply(self, x):
-        """The chain's map W along dimension 1 of x (rows or NCHW channels).
-        The coordinates are moved last once, each layer is a matmul of one
-        half with its shift plus a broadcast scale, and moved back."""
-        x = self._embed(x).movedim(1, -1)
-        p = self.p
+        """The chain's map W along dimension 1 of x (rows or NCHW channels):
+        per layer one fused matmul-add (torch.addmm) on the updated half and
+        one scale product; the halves are kept apart between layers."""
+        x1, x2, restore = self._halves(x)
         for i, kind in enumerate(self.kinds):
-            shift, scale, _ = self._layer(i)
-            x1, x2 = x[..., :p], x[..., p:]
+            shift, scale = self._layer(i)
             if kind == "lower":
-                x = torch.cat([x1, x1 @ shift.T + x2 * scale], dim=-1)
+                x2 = torch.addmm(x2 * scale[:, None], shift, x1)
             else:
-                x = torch.cat([x1 * scale + x2 @ shift.T, x2], dim=-1)
-        return self._project(x.movedim(-1, 1))
+                x1 = torch.addmm(x1 * scale[:, None], shift, x2)
+        return restore(x1, x2)
 
     def apply_inverse(self, y):
         """W^-1 along dimension 1 of y, layer by layer (no matrix inverse)."""
-        y = self._embed(y).movedim(1, -1)
-        p = self.p
+        y1, y2, restore = self._halves(y)
         for i in reversed(range(len(self.kinds))):
-            shift, scale, _ = self._layer(i)
-            y1, y2 = y[..., :p], y[..., p:]
+            shift, scale = self._layer(i)
             if self.kinds[i] == "lower":
-                y = torch.cat([y1, (y2 - y1 @ shift.T) / scale], dim=-1)
+                y2 = torch.addmm(y2, shift, y1, alpha=-1) / scale[:, None]
             else:
-                y = torch.cat([(y1 - y2 @ shift.T) / scale, y2], dim=-1)
-        return self._project(y.movedim(-1, 1))
+                y1 = torch.addmm(y1, shift, y2, alpha=-1) / scale[:, None]
+        return restore(y1, y2)
 
     def forward(self, x):
         """x: (batch, n_in). Returns (x @ W.T, logdet of shape (batch,))."""
@@ -164,7 +176,7 @@ class Conv1x1Couplings(nn.Module):
     With invert=True the two are swapped: forward applies W^-1 with
     -H * W_width * log|det W|, as normflows' Invertible1x1Conv does (its
     forward is the inverse of conv2d with W). The layers are applied as
-    channel-wise coupling updates (one matmul over the channel dimension per
+    channel-wise coupling updates (one fused matmul-add over the channels per
     layer, channels moved last once), never as a dense matrix or its inverse.
 
     `source`: a `couplings export` path or a couplings_flow.CouplingChain
