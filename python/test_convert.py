@@ -66,6 +66,7 @@ sys.path.insert(0, HERE)
 import couplings_flow  # noqa: E402
 from couplings_flow import load_converted, read_safetensors  # noqa: E402
 from make_glow_examples import cifar_glow_tensors, write_safetensors  # noqa: E402
+from test_roundtrip import report_failures  # noqa: E402
 
 FAILURES = []
 TABLE = []  # (part, key, c, dtype, measure, value, bound)
@@ -431,10 +432,7 @@ def main():
         for (part, dt, what), (value, ratio, n) in sorted(worst.items()):
             print(f"  {part:9} {dt:18} {what:20} worst {value:9.2e}   worst value/bound "
                   f"{ratio:5.3f}   ({n} chains)")
-    if FAILURES:
-        print(f"FAILED: {len(FAILURES)} checks", file=sys.stderr)
-        for f in FAILURES:
-            print("  " + f, file=sys.stderr)
+    if report_failures(FAILURES):
         return 1
     print(f"ok: convert checks passed ({', '.join(ran)})")
     return 0

@@ -100,6 +100,15 @@ def consistent(mine, reported):
     return lo > 0 and hi / lo <= 100.0
 
 
+def report_failures(failures):
+    """Prints the failed checks to standard error; True when there are any."""
+    if failures:
+        print(f"FAILED: {len(failures)} checks", file=sys.stderr)
+        for f in failures:
+            print("  " + f, file=sys.stderr)
+    return bool(failures)
+
+
 def export(binary, src, out, mode, extra):
     cmd = [binary, "export", src, "--output", out, "--mode", mode] + extra
     res = subprocess.run(cmd, capture_output=True, text=True)
@@ -300,10 +309,7 @@ def main():
     for r in rows:
         print(f"{r[0]:36} {r[1]:8} {r[2]:>2} {r[3]:>5} {r[4]:10.2e} {r[5]:10.2e} "
               f"{r[6]:10.2e} {r[7]:10.2e} {r[8]:9.1e} {r[9]}")
-    if failures:
-        print(f"FAILED: {len(failures)} checks", file=sys.stderr)
-        for f in failures:
-            print("  " + f, file=sys.stderr)
+    if report_failures(failures):
         return 1
     print(f"ok: {len(rows)} exports round-tripped through the numpy loader"
           + ("" if torch_mod is None else " (and the torch module)"))
