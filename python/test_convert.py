@@ -13,8 +13,9 @@ loaders"):
   Parts 1-3 need `BIN convert`. When `BIN convert --help` fails (a build
   without the subcommand) they are SKIPPED with a loud "SKIPPED:" line and the
   script still passes; the lead's merged build runs them.
-  1. numpy: a small Glow checkpoint (make_glow_examples.cifar_glow_tensors with
-     c = 4, 6, 12, plain (c, c, 1, 1) weights and normflows LU groups, decoys)
+  1. numpy, signed and positive mode: a small Glow checkpoint
+     (make_glow_examples.cifar_glow_tensors with c = 4, 6, 12, plain
+     (c, c, 1, 1) weights and normflows LU groups, decoys)
      plus two weights that must fail (an odd c = 5, whose tolerance
      construction needs an even c, and an LU group with sign_S = 0.5) is
      converted; every chain's W is rebuilt here from the checkpoint (the LU
@@ -24,8 +25,10 @@ loaders"):
        |logdet - log|det W||                  <= 2 c cond(W) r + 1e-12
        float32 tensors: forward error         <= 1e-5
      with r the chain's certified_rel_error; the failed weights are in
-     `.failed` (and a warning), never silently dropped.
-  2. torch (when importable, else "SKIPPED: torch not installed"):
+     `.failed` (and a warning), never silently dropped; in positive mode
+     every layer uses the certified exact scales (float32 and float64).
+  2. torch (when importable, else "SKIPPED: torch not installed"), both
+     files of part 1 (positive: the frozen module uses the exact scales):
      Conv1x1Couplings from the converted file against torch's conv2d with W
      (computed in float64 from the checkpoint) on (2, c, 5, 7) inputs, float64
      and float32: forward <= 10 r (float64) / 1e-5 (float32); inverse of
@@ -152,12 +155,13 @@ def small_checkpoint(path):
     return t
 
 
-def part1_numpy(binary, workdir, rng, cifar=False):
+def part1_numpy(binary, workdir, rng, cifar=False, mode="signed"):
     """The small checkpoint (with two failing weights), or with cifar=True the
-    CIFAR-sized Glow of make_glow_examples (96 weights, plain and LU)."""
+    CIFAR-sized Glow of make_glow_examples (96 weights, plain and LU), converted
+    in `mode` (positive: the loader must use the certified exact scales)."""
     name = "glow_cifar" if cifar else "glow_small"
     ckpt_path = os.path.join(workdir, f"{name}.safetensors")
-    out = os.path.join(workdir, f"{name}.couplings.safetensors")
+    out = os.path.join(workdir, f"{name}.{mode}.couplings.safetensors")
     if cifar:
         ckpt = cifar_glow_tensors(kind="mixed", hidden=0)
         write_safetensors(ckpt_path, ckpt, {"note": "python/test_convert.py --cifar"})
@@ -171,7 +175,7 @@ def part1_numpy(binary, workdir, rng, cifar=False):
         expected_failed = ["bad.lu", "bad.odd.weight"]
         match = ["--match", "*invconv*", "--match", "bad*"]
     start = time.time()
-    res = convert(binary, ckpt_path, out, match)
+    res = convert(binary, ckpt_path, out, match + ["--mode", mode])
     seconds = time.time() - start
     want_rc = 1 if expected_failed else 0
     check(res.returncode == want_rc, f"part 1: convert exit {res.returncode} (expected "
@@ -184,10 +188,16 @@ def part1_numpy(binary, workdir, rng, cifar=False):
     check(warned == bool(expected_failed), f"part 1: warning for failures: {warned}")
     check(sorted(chains.failed) == expected_failed, f"part 1: failed = {sorted(chains.failed)}")
     check(sorted(chains) == expected, f"part 1: chains {sorted(chains)}")
+    suffix = "" if mode == "signed" else f" {mode}"
     for key, chain in chains.items():
         kind = chain.source["kind"]
         check(kind == ("weight" if key.endswith(".weight") else "normflows-lu"),
               f"part 1: {key} has source kind {kind}")
+        check(chain.mode == mode, f"part 1: {key}: mode {chain.mode}")
+        if mode == "positive":
+            check(all(layer.exact_scale and layer.log_scale is not None
+                      for layer in chains32[key].layers + chain.layers),
+                  f"part 1: {key}: the loader did not use the certified exact scales")
         w = source_weight(ckpt, chain)
         c = w.shape[0]
         r = float(chain.metadata["certified_rel_error"])
@@ -196,13 +206,13 @@ def part1_numpy(binary, workdir, rng, cifar=False):
         ref = x @ w.T
         y, ld = chain.forward(x)
         xb, _ = chain.inverse(ref)
-        measure("numpy", key, c, "float64", "forward", rel(y, ref), 10 * r)
-        measure("numpy", key, c, "float64", "inverse", rel(xb, x), 10 * r * cond)
-        measure("numpy", key, c, "float64", "logdet", abs(ld[0] - np.linalg.slogdet(w)[1]),
+        measure("numpy", key, c, "float64" + suffix, "forward", rel(y, ref), 10 * r)
+        measure("numpy", key, c, "float64" + suffix, "inverse", rel(xb, x), 10 * r * cond)
+        measure("numpy", key, c, "float64" + suffix, "logdet", abs(ld[0] - np.linalg.slogdet(w)[1]),
                 2 * c * cond * r + 1e-12)
         y32, _ = chains32[key].forward(x.astype(np.float32))
         check(y32.dtype == np.float32, "part 1: float32 chain does not compute in float32")
-        measure("numpy", key, c, "float32", "forward", rel(y32, ref), 1e-5)
+        measure("numpy", key, c, "float32" + suffix, "forward", rel(y32, ref), 1e-5)
     summary = subprocess.run([sys.executable, os.path.join(HERE, "couplings_flow.py"), out],
                              capture_output=True, text=True)
     check(summary.returncode == 0
@@ -210,29 +220,34 @@ def part1_numpy(binary, workdir, rng, cifar=False):
           and all(k in summary.stdout for k in expected + expected_failed),
           f"part 1: summary output\n{summary.stdout}{summary.stderr}")
     print(f"part 1: {len(chains)} chains loaded with numpy, {len(chains.failed)} failures "
-          f"reported (convert took {seconds:.1f} s)")
+          f"reported ({mode} mode; convert took {seconds:.1f} s)")
     return ckpt, out, expected_failed
 
 
 # ---------------------------------------------------------------- part 2
 
-def part2_torch(ckpt, out, expected_failed, torch):
+def part2_torch(ckpt, out, expected_failed, torch, mode="signed"):
     import couplings_torch
     from couplings_torch import Conv1x1Couplings
 
     conv2d = torch.nn.functional.conv2d
     gen = torch.Generator().manual_seed(11)
-    for dtype, name in ((torch.float64, "float64"), (torch.float32, "float32")):
+    suffix = "" if mode == "signed" else f" {mode}"
+    for dtype, dname in ((torch.float64, "float64"), (torch.float32, "float32")):
+        name = dname + suffix
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the two failures of part 1
             mods = couplings_torch.load_converted(out, dtype=dtype)
-            chains = load_converted(out, dtype=name)
+            chains = load_converted(out, dtype=dname)
         check(sorted(mods.failed) == expected_failed, "part 2: failed not passed on")
         for key, mod in mods.items():
             chain = chains[key]
             check(mod.invert == (chain.source["kind"] == "normflows-lu"),
                   f"part 2: {key}: default invert {mod.invert}")
             mod = Conv1x1Couplings(chain, dtype=dtype, invert=False)
+            # Positive mode: a frozen module computes with the certified scales.
+            check(mode != "positive" or not mod.flow.log_param,
+                  f"part 2: {key}: positive-mode module does not use the exact scales")
             w = source_weight(ckpt, chain)
             c = w.shape[0]
             r = float(chain.metadata["certified_rel_error"])
@@ -265,7 +280,7 @@ def part2_torch(ckpt, out, expected_failed, torch):
                 a, la = swapped(ref.to(dtype))
                 b, lb = mod.inverse(ref.to(dtype))
             check(torch.equal(a, b) and float(la) == float(lb), f"part 2: {key}: invert=True")
-    print("part 2: Conv1x1Couplings agrees with conv2d (float64 and float32)")
+    print(f"part 2: Conv1x1Couplings agrees with conv2d (float64 and float32, {mode} mode)")
 
 
 def cifar_timing(ckpt, out, torch):
@@ -395,7 +410,9 @@ def main():
               f"{helped.returncode}); load_converted, Conv1x1Couplings and the normflows "
               "checks did not run")
     else:
-        ckpt, out, expected_failed = part1_numpy(args.bin, workdir, rng, cifar=args.cifar)
+        modes = ("signed",) if args.cifar else ("signed", "positive")
+        runs = {m: part1_numpy(args.bin, workdir, rng, cifar=args.cifar, mode=m) for m in modes}
+        ckpt, out, expected_failed = runs["signed"]
         ran.append("numpy")
         try:
             import torch
@@ -404,7 +421,8 @@ def main():
             print("SKIPPED: torch not installed - Conv1x1Couplings untested "
                   "(pip install torch to run it)")
         if torch is not None:
-            part2_torch(ckpt, out, expected_failed, torch)
+            for m, (ckpt_m, out_m, failed_m) in runs.items():
+                part2_torch(ckpt_m, out_m, failed_m, torch, mode=m)
             ran.append("torch")
             if args.cifar:
                 cifar_timing(ckpt, out, torch)
