@@ -26,7 +26,9 @@ loaders"):
        float32 tensors: forward error         <= 1e-5
      with r the chain's certified_rel_error; the failed weights are in
      `.failed` (and a warning), never silently dropped; in positive mode
-     every layer uses the certified exact scales (float32 and float64).
+     every layer uses the certified exact scales (float32 and float64). A
+     tensor named like an LU group's key (two manifest entries share it, one
+     failed) loads the converted one and lists the other in `.failed`.
   2. torch (when importable, else "SKIPPED: torch not installed"), both
      files of part 1 (positive: the frozen module uses the exact scales):
      Conv1x1Couplings from the converted file against torch's conv2d with W
@@ -68,7 +70,11 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import couplings_flow  # noqa: E402
 from couplings_flow import load_converted, read_safetensors  # noqa: E402
-from make_glow_examples import cifar_glow_tensors, write_safetensors  # noqa: E402
+from make_glow_examples import (  # noqa: E402
+    cifar_glow_tensors,
+    normflows_lu_tensors,
+    write_safetensors,
+)
 from test_roundtrip import report_failures  # noqa: E402
 
 FAILURES = []
@@ -222,6 +228,24 @@ def part1_numpy(binary, workdir, rng, cifar=False, mode="signed"):
     print(f"part 1: {len(chains)} chains loaded with numpy, {len(chains.failed)} failures "
           f"reported ({mode} mode; convert took {seconds:.1f} s)")
     return ckpt, out, expected_failed
+
+
+def part1_duplicate_key(binary, workdir):
+    """A tensor named like an LU group's key: the converter keeps the first
+    candidate and reports the second as failed under the same key; the loader
+    must load the one and list the other in `.failed`."""
+    t = normflows_lu_tensors("dup", 4, 3)
+    t["dup"] = (2 * np.eye(4) + np.eye(4, k=1)).astype(np.float32)
+    ckpt, out = os.path.join(workdir, "dup.safetensors"), os.path.join(workdir, "dup.out.safetensors")
+    write_safetensors(ckpt, t, {})
+    res = convert(binary, ckpt, out)
+    check(res.returncode == 1, f"part 1 (duplicate key): convert exit {res.returncode}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chains = load_converted(out)
+    check(list(chains) == ["dup"] and list(chains.failed) == ["dup"]
+          and chains["dup"].source.get("kind") == "normflows-lu",
+          f"part 1 (duplicate key): chains {list(chains)}, failed {chains.failed}")
 
 
 # ---------------------------------------------------------------- part 2
@@ -413,6 +437,8 @@ def main():
         modes = ("signed",) if args.cifar else ("signed", "positive")
         runs = {m: part1_numpy(args.bin, workdir, rng, cifar=args.cifar, mode=m) for m in modes}
         ckpt, out, expected_failed = runs["signed"]
+        if not args.cifar:
+            part1_duplicate_key(args.bin, workdir)
         ran.append("numpy")
         try:
             import torch
