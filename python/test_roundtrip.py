@@ -27,7 +27,9 @@ Stated tolerances:
     integer matrices): e_fwd, e_inv, e_invW <= 1e-8 and e_mat <= 1e-9 with the
     float64 tensors; e_fwd <= max(10 * reported float32 error, 1e-5) with the
     float32 tensors; the torch module (when torch is installed) agrees with
-    numpy to 1e-12.
+    numpy to max(1e-12, 10 e) for numpy's own error e (e_fwd forward, e_inv
+    inverse: both are float64 evaluations of one chain in different summation
+    orders) and the logdets to 1e-12 relative.
   * padded chains (--pad K, format version 2, docs/padding.md): the same
     measures for inputs of dimension n_in = n - pad, plus the padded outputs
     e_tail = ||last pad outputs of the layers on [x; 0]|| / ||X W^T|| and
@@ -96,6 +98,15 @@ def consistent(mine, reported):
         return True
     lo, hi = min(mine, reported), max(mine, reported)
     return lo > 0 and hi / lo <= 100.0
+
+
+def report_failures(failures):
+    """Prints the failed checks to standard error; True when there are any."""
+    if failures:
+        print(f"FAILED: {len(failures)} checks", file=sys.stderr)
+        for f in failures:
+            print("  " + f, file=sys.stderr)
+    return bool(failures)
 
 
 def export(binary, src, out, mode, extra):
@@ -209,8 +220,14 @@ def run_case(binary, workdir, name, src, mode, extra, strict, rng, failures, row
             flow = CouplingFlow(out)
             ty, tld = flow(torch.from_numpy(x))
             tx, _ = flow.inverse(ty)
-            if rel(ty.numpy(), y) > 1e-12 or rel(tx.numpy(), xb) > 1e-12:
-                fail("torch module disagrees with numpy")
+            # Both are float64 evaluations of the same chain in different
+            # summation orders: they agree to about the chain's own rounding
+            # error (1e-11 for the cond-1e7 layers of the Cayley rotation).
+            tol_f, tol_i = max(1e-12, 10 * e_fwd), max(1e-12, 10 * e_inv)
+            e_tf, e_ti = rel(ty.numpy(), y), rel(tx.numpy(), xb)
+            if e_tf > tol_f or e_ti > tol_i:
+                fail(f"torch module disagrees with numpy ({e_tf:.2e} > {tol_f:.2e} "
+                     f"or {e_ti:.2e} > {tol_i:.2e})")
             if abs(float(tld[0]) - ld[0]) > 1e-12 * (1 + abs(ld[0])):
                 fail("torch logdet disagrees with numpy")
     conds = [float(v) for v in meta["layer_condition_numbers"].split(",") if v]
@@ -292,10 +309,7 @@ def main():
     for r in rows:
         print(f"{r[0]:36} {r[1]:8} {r[2]:>2} {r[3]:>5} {r[4]:10.2e} {r[5]:10.2e} "
               f"{r[6]:10.2e} {r[7]:10.2e} {r[8]:9.1e} {r[9]}")
-    if failures:
-        print(f"FAILED: {len(failures)} checks", file=sys.stderr)
-        for f in failures:
-            print("  " + f, file=sys.stderr)
+    if report_failures(failures):
         return 1
     print(f"ok: {len(rows)} exports round-tripped through the numpy loader"
           + ("" if torch_mod is None else " (and the torch module)"))

@@ -388,3 +388,97 @@ fn positive_mode_with_negative_determinant_explains() {
     let o = run(&["decompose", m.path(), "--mode", "signed"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
 }
+
+// ------------------------------------------------------------ --perm-gather
+
+/// `--perm-gather` reads the list as flow code's `y = x[:, g]` (output i is input
+/// g[i]): the matrix whose row i is e_{g[i]}^T. Its layers are exactly those of
+/// `--perm` given the images of that matrix (the inverse list), they multiply to
+/// that matrix (checked by `couplings check` against a matrix written here from
+/// the gather definition), and the flag changes the answer for a list that is
+/// not an involution.
+#[test]
+fn perm_gather_is_the_inverse_images_list() {
+    // g is not an involution; its inverse (images) is computed by hand:
+    // images[g[i]] = i.
+    let gather = [2usize, 5, 0, 4, 1, 3, 6, 7];
+    let mut images = [0usize; 8];
+    for (i, &g) in gather.iter().enumerate() {
+        images[g] = i;
+    }
+    let list = |p: &[usize]| p.iter().map(usize::to_string).collect::<Vec<_>>().join(" ");
+    let (g, im) = (list(&gather), list(&images));
+    assert_ne!(g, im, "the test list must not be an involution");
+    // Row i of the gather matrix is e_{g[i]}^T.
+    let mut text = String::new();
+    for &gi in &gather {
+        let row: Vec<&str> = (0..8).map(|j| if j == gi { "1" } else { "0" }).collect();
+        text.push_str(&row.join(" "));
+        text.push('\n');
+    }
+    let target = TempFile::new("gather8.txt", &text);
+    // Cycles (0 2)(1 5 3 4): an even permutation, so positive mode applies too.
+    for mode in ["signed", "positive"] {
+        for format in ["text", "json"] {
+            let a = run(&[
+                "decompose",
+                "--perm",
+                &g,
+                "--perm-gather",
+                "--mode",
+                mode,
+                "--format",
+                format,
+            ]);
+            let b = run(&[
+                "decompose",
+                "--perm",
+                &im,
+                "--mode",
+                mode,
+                "--format",
+                format,
+            ]);
+            assert_eq!(code(&a), 0, "{mode} {format}: {}", stderr(&a));
+            assert_eq!(code(&b), 0, "{mode} {format}: {}", stderr(&b));
+            assert_eq!(stdout(&a), stdout(&b), "{mode} {format}");
+            if format == "json" {
+                let layers = TempFile::new("gather8.json", &stdout(&a));
+                let c = run(&["check", target.path(), "--layers", layers.path()]);
+                assert_eq!(code(&c), 0, "{mode}: {}", stderr(&c));
+                // Read as images, the same list is a different matrix.
+                let wrong = run(&[
+                    "decompose",
+                    "--perm",
+                    &g,
+                    "--mode",
+                    mode,
+                    "--format",
+                    "json",
+                ]);
+                assert_eq!(code(&wrong), 0, "{}", stderr(&wrong));
+                let layers = TempFile::new("images8.json", &stdout(&wrong));
+                let c = run(&["check", target.path(), "--layers", layers.path()]);
+                assert_eq!(code(&c), 1, "{mode}: the images reading must not check");
+            }
+        }
+    }
+}
+
+#[test]
+fn perm_gather_needs_perm_and_is_documented() {
+    let f = TempFile::new("m2.txt", "1 1\n0 1\n");
+    for args in [
+        &["decompose", "--perm-gather"][..],
+        &["decompose", f.path(), "--perm-gather"][..],
+    ] {
+        let o = run(args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--perm"), "{}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+    let help = stdout(&run(&["decompose", "--help"]));
+    assert!(help.contains("--perm-gather"), "{help}");
+    assert!(help.contains("x[:, perm]"), "{help}");
+    assert!(help.contains("images convention"), "{help}");
+}

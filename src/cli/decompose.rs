@@ -28,6 +28,7 @@ Examples:
   couplings decompose examples/glow_lu_8.npy --tolerance 1e-6 --certificate lu8.cert
   printf '0 -1\\n1 0\\n' | couplings decompose -
   couplings decompose --perm \"3 0 1 2\"     # the permutation e_j -> e_perm[j]
+  couplings decompose --perm \"1 2 3 0\" --perm-gather   # y = x[:, perm]: the same matrix
   couplings decompose matrix.txt --pad 4 --format json   # 4 zero coordinates appended";
 
 /// Output format.
@@ -50,9 +51,17 @@ pub(crate) struct DecomposeArgs {
     )]
     file: Option<PathBuf>,
     /// Decompose the permutation matrix with column j equal to e_{perm[j]}: the
-    /// 0-based images, e.g. "3 0 1 2" (spaces or commas).
+    /// 0-based images, e.g. "3 0 1 2" (spaces or commas). This is the images
+    /// convention (e_j -> e_{perm[j]}); for flow code's `x[:, perm]`, add
+    /// --perm-gather.
     #[arg(long, value_name = "IMAGES")]
     perm: Option<String>,
+    /// With --perm: read the list in flow code's gather convention, as in
+    /// `y = x[:, perm]` (output i is input perm[i]), instead of the images
+    /// convention; this decomposes the inverse permutation of the images
+    /// reading.
+    #[arg(long, requires = "perm")]
+    perm_gather: bool,
     /// With --perm: routed (small entries |p| <= 2, q <= 2, at most 12 layers)
     /// or generic (the shallow search: fewer layers, large entries).
     #[arg(long, value_enum, default_value_t = PermConstructionArg::Routed, requires = "perm")]
@@ -126,8 +135,15 @@ impl DecomposeArgs {
             PermutationConstruction, PermutationOptions, parse_permutation, permutation_matrix,
         };
         self.refuse_with_perm()?;
-        let perm =
+        let listed =
             parse_permutation(text).map_err(|e| Failure::bad_input(format!("--perm: {e}")))?;
+        // Gather (`y = x[:, g]`, y_i = x_{g[i]}) is the matrix with row i equal to
+        // e_{g[i]}^T, so column g[i] has its 1 in row i: the images are g's inverse.
+        let perm = if self.perm_gather {
+            couplings::families::invert_perm(&listed)
+        } else {
+            listed
+        };
         if perm.len() == 1 {
             // Neither construction applies: say so here rather than suggest one.
             return Err(Failure::bad_input(
@@ -216,6 +232,14 @@ impl DecomposeArgs {
     }
 
     pub(crate) fn run(self) -> Result<(), Failure> {
+        // clap's `requires` is not enforced when FILE (which conflicts with
+        // --perm) is given: refuse here, never ignore the flag.
+        if self.perm_gather && self.perm.is_none() {
+            return Err(Failure::bad_input(
+                "--perm-gather only says how to read the list of --perm (flow code's \
+                 `x[:, perm]`); a matrix FILE has no list: give --perm LIST or drop the flag",
+            ));
+        }
         let tolerance = parse_tolerance(&self.tolerance)?;
         let mut approximation: Option<Approximation> = None;
         let inputs: Vec<&Path> = self.file.iter().map(PathBuf::as_path).collect();
