@@ -5,6 +5,8 @@
 //! log-scale tensors in float64 and float32, split, order and figures in the
 //! metadata) and [`ExportReport`] (per-layer float condition numbers and the
 //! float error of the exported chain against the target).
+//! The checkpoint converter of `couplings convert` is the room [`convert`]; it
+//! writes each chain through the same per-chain writer as [`export`].
 //!
 //! The exact side stays exact: rounding produces an exact rational matrix,
 //! which is what gets decomposed; floats appear only in the written tensors
