@@ -60,7 +60,13 @@ fn lu_group(c: usize, seed: u64) -> LuGroup {
         u: vec![0.0; c * c],
         log_s: (0..c).map(|_| (0.3 * rng.normal()) as f32).collect(),
         sign_s: (0..c)
-            .map(|_| if rng.next_u64() % 2 == 0 { 1.0 } else { -1.0 })
+            .map(|_| {
+                if rng.next_u64().is_multiple_of(2) {
+                    1.0
+                } else {
+                    -1.0
+                }
+            })
             .collect(),
     };
     for (i, &j) in perm.iter().enumerate() {
@@ -545,7 +551,7 @@ proptest! {
             let shape = shapes(c)[shape_i].clone();
             let n: usize = shape.iter().product();
             let mut rng = couplings::construct::rng::Rng::new(seed);
-            let vals: Vec<f64> = (0..n).map(|_| if rng.next_u64() % 50 == 0 { f64::NAN } else { rng.normal() }).collect();
+            let vals: Vec<f64> = (0..n).map(|_| if rng.next_u64().is_multiple_of(50) { f64::NAN } else { rng.normal() }).collect();
             let name = format!("t{k}");
             match DTYPES[dtype_i] {
                 "F32" => w.add_f32(&name, &shape, &vals.iter().map(|&v| v as f32).collect::<Vec<_>>()),
@@ -560,7 +566,7 @@ proptest! {
             match broken {
                 0 => g.p[0] += 1.0,
                 1 => g.sign_s[0] = 0.0,
-                2 => g.u = vec![0.0; c * c + 0],
+                2 => g.u[1] = f32::NAN, // U[0][1]: used
                 _ => {}
             }
             add_group(&mut w, "grp", c, &g);

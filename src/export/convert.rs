@@ -686,9 +686,8 @@ fn manifest_entry(r: &ChainResult) -> Value {
             "dtype": cand.dtype,
         }),
     );
-    if let Some(&c) = cand.shape.first() {
-        e.insert("c".into(), json!(c));
-    }
+    // A malformed LU group's `P` may have no dimension at all: then 0.
+    e.insert("c".into(), json!(cand.shape.first().copied().unwrap_or(0)));
     e.insert("seconds".into(), json!(format!("{:.3}", r.seconds)));
     match &r.outcome {
         Ok(chain) => {
