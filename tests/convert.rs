@@ -373,6 +373,15 @@ fn match_filters_and_no_candidate_is_exit_2() {
     std::fs::write(&junk, b"not a safetensors file at all").unwrap();
     let r = run(&["convert", junk.to_str().unwrap(), "-o", o]);
     assert_eq!(r.status.code(), Some(2));
+    // A tensor given twice (the strict reader refuses it): exit 2, named.
+    let header = r#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#;
+    let mut dup = (header.len() as u64).to_le_bytes().to_vec();
+    dup.extend_from_slice(header.as_bytes());
+    dup.extend_from_slice(&1f32.to_le_bytes());
+    std::fs::write(&junk, dup).unwrap();
+    let r = run(&["convert", junk.to_str().unwrap(), "-o", o]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("given twice"));
     let r = run(&["convert", c, "-o", o, "--strategy", "balanced"]);
     assert_eq!(r.status.code(), Some(2));
     assert!(!out.exists());
