@@ -5,10 +5,14 @@
 //! log-scale tensors in float64 and float32, split, order and figures in the
 //! metadata) and [`ExportReport`] (per-layer float condition numbers and the
 //! float error of the exported chain against the target).
+//! The checkpoint converter of `couplings convert` is the room [`convert`]; it
+//! writes each chain through the same per-chain writer as [`export`].
 //!
 //! The exact side stays exact: rounding produces an exact rational matrix,
 //! which is what gets decomposed; floats appear only in the written tensors
 //! and in the reported figures (computed with nalgebra via [`crate::analysis`]).
+
+pub mod convert;
 
 use crate::analysis::{
     FloatLayer, chain_error, figures, float_chain, padded_figures, padded_target, show,
@@ -23,6 +27,7 @@ use nalgebra::DMatrix;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Signed, Zero};
+use std::collections::BTreeMap;
 
 /// Version of the export layout (`format_version` in the metadata). Readers
 /// must refuse versions they do not know.
@@ -717,6 +722,27 @@ fn write(
     padded: Option<&PaddedDecomposition>,
     input: &ExportInput,
 ) -> (Vec<u8>, ExportReport) {
+    let mut w = SafetensorsWriter::new();
+    let (metadata, report) = write_chain(&mut w, "", target, dec, padded, input);
+    for (k, v) in &metadata {
+        w.metadata(k, v);
+    }
+    (w.to_bytes(), report)
+}
+
+/// Adds the tensors of one exported chain to `w`, every name prefixed with
+/// `prefix` (empty for a single export, `KEY/` in a converted checkpoint), and
+/// returns the chain's metadata (the `__metadata__` of a single export) with
+/// the report. The one writer of the layout: [`export`], [`export_padded`] and
+/// [`convert`] go through it.
+fn write_chain(
+    w: &mut SafetensorsWriter,
+    prefix: &str,
+    target: &Matrix,
+    dec: &Decomposition,
+    padded: Option<&PaddedDecomposition>,
+    input: &ExportInput,
+) -> (BTreeMap<String, String>, ExportReport) {
     let approx = input.approximation;
     // A tolerance chain's condition numbers come with it (no second SVD pass).
     let (max_bits, conditions, notes) = match (approx, padded) {
@@ -803,34 +829,54 @@ fn write(
         tolerance,
     };
 
-    let mut w = SafetensorsWriter::new();
+    let mut meta = BTreeMap::new();
     let param = match dec.mode {
         Mode::Positive => "log_scale",
         Mode::Signed => "scale",
     };
     for (i, fl) in layers.iter().enumerate() {
         let shape = [fl.rows, fl.cols];
-        w.add_f64(&format!("layer.{i}.shift"), &shape, &fl.shift);
+        w.add_f64(&format!("{prefix}layer.{i}.shift"), &shape, &fl.shift);
         let s32: Vec<f32> = fl.shift.iter().map(|&v| v as f32).collect();
-        w.add_f32(&format!("layer.{i}.shift_f32"), &shape, &s32);
-        w.add_f64(&format!("layer.{i}.{param}"), &[fl.param.len()], &fl.param);
+        w.add_f32(&format!("{prefix}layer.{i}.shift_f32"), &shape, &s32);
+        w.add_f64(
+            &format!("{prefix}layer.{i}.{param}"),
+            &[fl.param.len()],
+            &fl.param,
+        );
         let p32: Vec<f32> = fl.param.iter().map(|&v| v as f32).collect();
-        w.add_f32(&format!("layer.{i}.{param}_f32"), &[p32.len()], &p32);
+        w.add_f32(
+            &format!("{prefix}layer.{i}.{param}_f32"),
+            &[p32.len()],
+            &p32,
+        );
         if approx.is_some() && dec.mode == Mode::Positive {
             // The certified scales themselves (exp of a stored log-scale is not).
             w.add_f64(
-                &format!("layer.{i}.exact_scale"),
+                &format!("{prefix}layer.{i}.exact_scale"),
                 &[fl.scale.len()],
                 &fl.scale,
             );
             let e32: Vec<f32> = fl.scale.iter().map(|&v| v as f32).collect();
-            w.add_f32(&format!("layer.{i}.exact_scale_f32"), &[e32.len()], &e32);
+            w.add_f32(
+                &format!("{prefix}layer.{i}.exact_scale_f32"),
+                &[e32.len()],
+                &e32,
+            );
         }
     }
     let n = target.rows();
-    w.add_f64("target", &[n, n], t.transpose().as_slice());
+    w.add_f64(
+        &format!("{prefix}target"),
+        &[n, n],
+        t.transpose().as_slice(),
+    );
     if let Some(u) = input.unrounded {
-        w.add_f64("unrounded", &[n, n], to_float(u).transpose().as_slice());
+        w.add_f64(
+            &format!("{prefix}unrounded"),
+            &[n, n],
+            to_float(u).transpose().as_slice(),
+        );
     }
     let kinds: Vec<&str> = dec.layers.iter().map(|l| l.kind.name()).collect();
     let list = |v: &[f64]| {
@@ -839,7 +885,7 @@ fn write(
             .collect::<Vec<_>>()
             .join(",")
     };
-    let meta = [
+    let fixed = [
         ("format", FORMAT_NAME.to_string()),
         (
             "format_version",
@@ -908,12 +954,13 @@ fn write(
         ("float32_chain_max_abs_error", format!("{f32_max:e}")),
         ("float32_chain_rel_error", format!("{f32_rel:e}")),
     ];
-    for (k, v) in meta {
-        w.metadata(k, &v);
+    for (k, v) in fixed {
+        meta.insert(k.to_string(), v);
     }
     if let Some(p) = padded {
-        w.metadata("pad", &p.pad.to_string());
-        w.metadata(
+        set(&mut meta, "pad", &p.pad.to_string());
+        set(
+            &mut meta,
             "padding",
             "the input x has n - pad coordinates and is followed by pad zeros: layer.0 acts on \
              [x; 0]; the first n - pad outputs are W x, the last pad outputs are 0 (on inputs \
@@ -921,15 +968,20 @@ fn write(
         );
         if let Some(mask) = &p.mask {
             let list: Vec<String> = mask.iter().map(ToString::to_string).collect();
-            w.metadata("mask", &list.join(","));
+            set(&mut meta, "mask", &list.join(","));
         }
     }
     if let Some((max, rel)) = vs_unrounded {
-        w.metadata(
+        set(
+            &mut meta,
             "float64_chain_max_abs_error_vs_unrounded",
             &format!("{max:e}"),
         );
-        w.metadata("float64_chain_rel_error_vs_unrounded", &format!("{rel:e}"));
+        set(
+            &mut meta,
+            "float64_chain_rel_error_vs_unrounded",
+            &format!("{rel:e}"),
+        );
     }
     if let Some(t) = &report.tolerance {
         let suffix = match t.width {
@@ -940,23 +992,30 @@ fn write(
             Mode::Positive => "exact_scale",
             Mode::Signed => "scale",
         };
-        w.metadata("format_extensions", "certified-tolerance");
-        w.metadata("tolerance", &crate::exact::fmt_decimal(&t.tolerance));
-        w.metadata("entry_width", t.width.name());
-        w.metadata("certified_rel_error", &t.rel_error_text);
-        w.metadata("certified_rel_error_sq", &fmt_q(&t.rel_error_sq));
-        w.metadata(
+        set(&mut meta, "format_extensions", "certified-tolerance");
+        set(
+            &mut meta,
+            "tolerance",
+            &crate::exact::fmt_decimal(&t.tolerance),
+        );
+        set(&mut meta, "entry_width", t.width.name());
+        set(&mut meta, "certified_rel_error", &t.rel_error_text);
+        set(&mut meta, "certified_rel_error_sq", &fmt_q(&t.rel_error_sq));
+        set(
+            &mut meta,
             "certified_tensors",
             &format!("layer.{{i}}.shift{suffix},layer.{{i}}.{scale_name}{suffix}"),
         );
-        w.metadata(
+        set(
+            &mut meta,
             "certified_claim",
             "||P - T||_F <= certified_rel_error ||T||_F for the exact product P of the \
              certified tensors (every value exact, no further rounding) and the exact target T \
              (sha256 target_sha256); verified with exact integer arithmetic",
         );
         if let Some(e) = t.log_scale_chain_rel_error {
-            w.metadata(
+            set(
+                &mut meta,
                 "log_scale_chain_rel_error",
                 &format!("{e:e} (float64 estimate, not certified)"),
             );
@@ -964,9 +1023,14 @@ fn write(
     }
     if !report.float_issues.is_empty() {
         let issues: Vec<String> = report.float_issues.iter().map(|i| i.to_string()).collect();
-        w.metadata("float_issues", &issues.join("; "));
+        set(&mut meta, "float_issues", &issues.join("; "));
     }
-    (w.to_bytes(), report)
+    (meta, report)
+}
+
+/// Inserts one metadata entry.
+fn set(meta: &mut BTreeMap<String, String>, key: &str, value: &str) {
+    meta.insert(key.to_string(), value.to_string());
 }
 
 #[cfg(test)]

@@ -83,34 +83,154 @@ pub fn glow_rotation(c: usize, seed: u64) -> Matrix {
 /// assert_eq!((w.rows(), w.cols()), (4, 4));
 /// ```
 pub fn glow_lu(c: usize, seed: u64) -> Matrix {
-    let mut rng = Rng::new(seed);
-    let sd = 1.0 / (c as f64).sqrt();
-    let mut l = DMatrix::<f64>::identity(c, c);
-    let mut u = DMatrix::<f64>::zeros(c, c);
+    let f = GlowLuFactors::new(c, seed);
+    let mut u = f.upper.clone();
     for i in 0..c {
-        for j in 0..c {
-            let x = rng.normal() * sd;
-            if i > j {
-                l[(i, j)] = x;
-            } else if i < j {
-                u[(i, j)] = x;
-            }
-        }
+        u[(i, i)] = f.sign[i] * f.log_scale[i].exp();
     }
-    for i in 0..c {
-        let sign = if rng.next_u64().is_multiple_of(2) {
-            1.0
-        } else {
-            -1.0
-        };
-        u[(i, i)] = sign * (0.5 * rng.normal()).exp();
-    }
-    let perm = rng.permutation(c);
     let mut p = DMatrix::<f64>::zeros(c, c);
-    for (j, &i) in perm.iter().enumerate() {
+    for (j, &i) in f.perm.iter().enumerate() {
         p[(i, j)] = 1.0;
     }
-    exact_f32(&(p * l * u))
+    exact_f32(&(p * &f.lower * u))
+}
+
+/// The float64 factors behind [`glow_lu`] (same seed, same numbers): `W = P
+/// lower (upper + diag(sign exp(log_scale)))` with `P` the permutation
+/// matrix with `P[perm[j]][j] = 1`.
+#[derive(Debug, Clone)]
+pub struct GlowLuFactors {
+    /// Unit lower triangular.
+    pub lower: DMatrix<f64>,
+    /// Strictly upper triangular.
+    pub upper: DMatrix<f64>,
+    /// `+-1`.
+    pub sign: Vec<f64>,
+    /// `N(0, 1/4)` log-scales.
+    pub log_scale: Vec<f64>,
+    /// Column `j` of `P` is `e_{perm[j]}`.
+    pub perm: Vec<usize>,
+}
+
+impl GlowLuFactors {
+    /// The factors of `glow_lu(c, seed)`.
+    ///
+    /// # Examples
+    /// ```
+    /// let f = couplings::families::GlowLuFactors::new(4, 1);
+    /// assert_eq!(f.lower[(0, 0)], 1.0);
+    /// assert_eq!(f.upper[(1, 1)], 0.0);
+    /// ```
+    pub fn new(c: usize, seed: u64) -> GlowLuFactors {
+        let mut rng = Rng::new(seed);
+        let sd = 1.0 / (c as f64).sqrt();
+        let mut lower = DMatrix::<f64>::identity(c, c);
+        let mut upper = DMatrix::<f64>::zeros(c, c);
+        for i in 0..c {
+            for j in 0..c {
+                let x = rng.normal() * sd;
+                if i > j {
+                    lower[(i, j)] = x;
+                } else if i < j {
+                    upper[(i, j)] = x;
+                }
+            }
+        }
+        let (mut sign, mut log_scale) = (Vec::with_capacity(c), Vec::with_capacity(c));
+        for _ in 0..c {
+            sign.push(if rng.next_u64().is_multiple_of(2) {
+                1.0
+            } else {
+                -1.0
+            });
+            log_scale.push(0.5 * rng.normal());
+        }
+        let perm = rng.permutation(c);
+        GlowLuFactors {
+            lower,
+            upper,
+            sign,
+            log_scale,
+            perm,
+        }
+    }
+}
+
+/// A Glow-shaped safetensors checkpoint (float32, `docs/export.md`,
+/// "Converting a checkpoint"): for each level `l` (channel count
+/// `levels[l]`) and step `s < steps`, the 1x1 convolution
+/// `flows.{l}.{s}.invconv.weight` of shape `(c, c, 1, 1)` ([`glow_rotation`]
+/// on even steps, [`glow_lu`] on odd ones), or with `normflows_lu` the normflows
+/// LU group `flows.{l}.{s}.invconv.{P, L, U, log_S, sign_S, eye}` of
+/// [`GlowLuFactors`]; plus tensors that are not 1x1 weights: actnorm
+/// `bias`/`logs` `(1, c, 1, 1)` and coupling convolutions `(16, c/2, 3, 3)`,
+/// `(c, 16, 3, 3)` with their biases.
+///
+/// # Examples
+/// ```
+/// use couplings::io::parse_safetensors;
+/// let bytes = couplings::families::glow_checkpoint(&[4, 8], 2, false, 1);
+/// let st = parse_safetensors(&bytes).unwrap();
+/// assert_eq!(st.tensors["flows.1.0.invconv.weight"].shape, vec![8, 8, 1, 1]);
+/// ```
+pub fn glow_checkpoint(levels: &[usize], steps: usize, normflows_lu: bool, seed: u64) -> Vec<u8> {
+    let f32s = |m: &DMatrix<f64>| -> Vec<f32> { m.transpose().iter().map(|&v| v as f32).collect() };
+    let mut w = crate::io::SafetensorsWriter::new();
+    let mut rng = Rng::new(seed);
+    let mut noise =
+        |n: usize| -> Vec<f32> { (0..n).map(|_| (0.05 * rng.normal()) as f32).collect() };
+    for (l, &c) in levels.iter().enumerate() {
+        for s in 0..steps {
+            let name = |part: &str| format!("flows.{l}.{s}.{part}");
+            let wseed = seed.wrapping_mul(1_000_003) ^ ((l as u64) << 32 | s as u64);
+            if normflows_lu {
+                let f = GlowLuFactors::new(c, wseed);
+                let mut p = DMatrix::<f64>::zeros(c, c);
+                for (j, &i) in f.perm.iter().enumerate() {
+                    p[(i, j)] = 1.0;
+                }
+                w.add_f32(&name("invconv.P"), &[c, c], &f32s(&p));
+                w.add_f32(&name("invconv.L"), &[c, c], &f32s(&f.lower));
+                w.add_f32(&name("invconv.U"), &[c, c], &f32s(&f.upper));
+                let v = |x: &[f64]| -> Vec<f32> { x.iter().map(|&v| v as f32).collect() };
+                w.add_f32(&name("invconv.log_S"), &[c], &v(&f.log_scale));
+                w.add_f32(&name("invconv.sign_S"), &[c], &v(&f.sign));
+                w.add_f32(
+                    &name("invconv.eye"),
+                    &[c, c],
+                    &f32s(&DMatrix::identity(c, c)),
+                );
+            } else {
+                let m = if s % 2 == 0 {
+                    glow_rotation(c, wseed)
+                } else {
+                    glow_lu(c, wseed)
+                };
+                w.add_f32(
+                    &name("invconv.weight"),
+                    &[c, c, 1, 1],
+                    &f32s(&crate::exact::to_float(&m)),
+                );
+            }
+            w.add_f32(&name("actnorm.bias"), &[1, c, 1, 1], &noise(c));
+            w.add_f32(&name("actnorm.logs"), &[1, c, 1, 1], &noise(c));
+            let half = c / 2;
+            w.add_f32(
+                &name("coupling.net.0.weight"),
+                &[16, half, 3, 3],
+                &noise(16 * half * 9),
+            );
+            w.add_f32(&name("coupling.net.0.bias"), &[16], &noise(16));
+            w.add_f32(
+                &name("coupling.net.2.weight"),
+                &[c, 16, 3, 3],
+                &noise(c * 16 * 9),
+            );
+            w.add_f32(&name("coupling.net.2.bias"), &[c], &noise(c));
+        }
+    }
+    w.metadata("generator", "couplings::families::glow_checkpoint");
+    w.to_bytes()
 }
 
 // ------------------------------------------------------------------ random integer

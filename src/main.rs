@@ -11,7 +11,7 @@
 mod cli;
 
 use clap::{Parser, Subcommand};
-use cli::{EXIT_BAD_INPUT, check, decompose, depth, explain, export, prove};
+use cli::{EXIT_BAD_INPUT, check, convert, decompose, depth, explain, export, prove};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -72,6 +72,9 @@ enum Command {
     /// Decompose a weight (.npy, .safetensors or text) exactly and write the layers as float tensors (safetensors).
     #[command(after_help = export::HELP)]
     Export(export::ExportArgs),
+    /// Convert every 1x1-convolution weight of a safetensors checkpoint (and normflows LU groups) into coupling layers, one output file.
+    #[command(after_help = convert::HELP)]
+    Convert(convert::ConvertArgs),
 }
 
 impl Command {
@@ -83,6 +86,7 @@ impl Command {
             Command::Prove(args) => args.run(),
             Command::Depth(args) => args.run(),
             Command::Export(args) => args.run(),
+            Command::Convert(args) => args.run(),
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub(crate) mod args;
 pub(crate) mod check;
+pub(crate) mod convert;
 pub(crate) mod decompose;
 pub(crate) mod depth;
 pub(crate) mod explain;

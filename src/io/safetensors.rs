@@ -433,6 +433,25 @@ impl SafetensorsWriter {
             .push((name.to_string(), dtype, shape.to_vec(), data));
     }
 
+    /// Moves every tensor of `other` into this file (`other`'s metadata is
+    /// dropped). Panics as [`Self::add_f64`] on a name already used.
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::io::{parse_safetensors, SafetensorsWriter};
+    /// let (mut a, mut b) = (SafetensorsWriter::new(), SafetensorsWriter::new());
+    /// a.add_f32("x", &[1], &[1.0]);
+    /// b.add_f64("k/y", &[1], &[2.0]);
+    /// a.append(b);
+    /// assert_eq!(parse_safetensors(&a.to_bytes()).unwrap().names(), ["k/y", "x"]);
+    /// ```
+    pub fn append(&mut self, other: SafetensorsWriter) {
+        for (name, dtype, shape, data) in other.tensors {
+            let len = shape.iter().product();
+            self.add(&name, dtype, &shape, len, data);
+        }
+    }
+
     /// Sets a metadata entry.
     pub fn metadata(&mut self, key: &str, value: &str) {
         self.metadata.insert(key.to_string(), value.to_string());
