@@ -167,6 +167,10 @@ impl Construction {
             Construction::PaddedCompletion {
                 strategy: Strategy::Compact,
             } => "padded completion + compact strategy",
+            // Not built: the completion runs a resolved strategy.
+            Construction::PaddedCompletion {
+                strategy: Strategy::Auto,
+            } => "padded completion + auto strategy",
             Construction::Compact {
                 preconditioned: false,
             } => "compact G-route",

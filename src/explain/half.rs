@@ -42,7 +42,7 @@ pub(super) fn walkthrough(
          theory is in [`docs/guide.md`](../guide.md) and [`docs/construction.md`](../construction.md). \
          Layers are listed in the order they act: for layers M1, ..., MK the product is MK ... M1.\n",
         mode.name(),
-        strategy_flag(trace.construction.strategy())
+        strategy_flag(trace.construction.strategy(), n)
     ));
 
     // 1. Input.
@@ -254,9 +254,10 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
     }
 }
 
-/// The `--strategy` flag that reproduces a run (none for the default).
-fn strategy_flag(strategy: Strategy) -> String {
-    if strategy == Strategy::default() {
+/// The `--strategy` flag that reproduces a run of size `n` (none when the
+/// default resolves to the strategy that ran).
+fn strategy_flag(strategy: Strategy, n: usize) -> String {
+    if strategy == Strategy::default().resolve(n, None) {
         String::new()
     } else {
         format!(" --strategy {}", strategy.name())
@@ -407,7 +408,7 @@ fn six_layer_steps(w: &mut Writer, b: &Blocks, chain_g: &[Layer]) {
 /// How the strategy chooses its construction (section 2).
 fn strategy_intro(strategy: Strategy) -> &'static str {
     match strategy {
-        Strategy::Shallow => {
+        Strategy::Auto | Strategy::Shallow => {
             "`decompose` tries the constructions shortest first (`docs/construction.md`, tiers 1-4)"
         }
         Strategy::Balanced => {
