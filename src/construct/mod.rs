@@ -155,7 +155,7 @@ impl Strategy {
     pub fn resolve(self, n: usize, split: Option<Split>) -> Strategy {
         match self {
             Strategy::Auto
-                if n % 2 == 0
+                if n.is_multiple_of(2)
                     && n >= AUTO_COMPACT_MIN_N
                     && split.is_none_or(|s| s == Split::halves(n)) =>
             {
