@@ -281,34 +281,45 @@ fn identity_and_half_swap() {
     run(&t, Mode::Positive, MergePolicy::default());
 }
 
+/// Odd `n` and unequal splits: the hub construction of `docs/splits.md` with
+/// the compact strategy on its window (`Construction::CompactHub`), exact in
+/// both modes (independent checker), with its own walkthrough text.
 #[test]
-fn odd_n_is_refused_with_a_clear_error() {
-    let t = random_integer(5, 1);
-    let e = decompose_traced(&t, &compact(Mode::Signed, MergePolicy::default())).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DecomposeError::UnsupportedStrategy {
-                strategy: Build::Compact,
-                ..
+fn odd_n_and_unequal_splits_use_the_compact_hub() {
+    let cases = [
+        (3, None),
+        (5, None),
+        (7, None),
+        (9, None),
+        (15, None),
+        (6, Some(Split::new(2, 4))),
+        (7, Some(Split::new(5, 2))),
+    ];
+    for (n, split) in cases {
+        for mode in [Mode::Signed, Mode::Positive] {
+            let t = random_integer(n, 10 + n as u64);
+            let t = if mode == Mode::Positive {
+                positive_det(t)
+            } else {
+                t
+            };
+            let options = Options {
+                split,
+                ..compact(mode, MergePolicy::default())
+            };
+            let (dec, trace) = decompose_traced(&t, &options)
+                .unwrap_or_else(|e| panic!("n = {n} {split:?} {mode:?}: {e}"));
+            assert_valid(&t, &dec, mode);
+            assert_eq!(trace.construction, Construction::CompactHub, "n = {n}");
+            assert_eq!(trace.construction.strategy(), Build::Compact);
+            assert_eq!(dec.split, split.unwrap_or(Split::new(n / 2, n - n / 2)));
+            if n == 5 {
+                let md = couplings::explain::explain_decomposition(&t, &dec, &trace, "t5");
+                assert!(md.contains("--strategy compact"), "{md}");
+                assert!(md.contains("decomposed by the compact strategy"), "{md}");
             }
-        ),
-        "{e:?}"
-    );
-}
-
-#[test]
-fn unequal_split_is_refused() {
-    let t = random_integer(6, 1);
-    let options = Options {
-        split: Some(Split::new(2, 4)),
-        ..compact(Mode::Signed, MergePolicy::default())
-    };
-    let e = decompose_traced(&t, &options).unwrap_err();
-    assert!(
-        matches!(e, DecomposeError::UnsupportedStrategy { .. }),
-        "{e:?}"
-    );
+        }
+    }
 }
 
 #[test]

@@ -381,8 +381,8 @@ pub fn decompose_traced(
     let (chain, trace) = if split.first != split.second {
         // Unequal split: the hub construction (docs/splits.md).
         match options.strategy {
-            Strategy::Auto | Strategy::Shallow => {}
-            Strategy::Balanced | Strategy::Conditioned | Strategy::Compact => {
+            Strategy::Auto | Strategy::Shallow | Strategy::Compact => {}
+            Strategy::Balanced | Strategy::Conditioned => {
                 return Err(DecomposeError::UnsupportedStrategy {
                     strategy: options.strategy,
                     reason: format!(
@@ -401,7 +401,11 @@ pub fn decompose_traced(
         (
             chain,
             Trace {
-                construction: Construction::HubChain,
+                construction: if options.strategy == Strategy::Compact {
+                    Construction::CompactHub
+                } else {
+                    Construction::HubChain
+                },
                 symmetry,
                 sign_fix: false,
             },

@@ -236,9 +236,9 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
              walkthrough explains exact decompositions only.\n",
         ),
         // No walkthrough of their own (yet): said so, by name.
-        Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
-            "(No walkthrough is written for the strategy `{construction}`.)\n"
-        )),
+        Construction::BalancedSigns | Construction::HubChain | Construction::CompactHub => w.line(
+            &format!("(No walkthrough is written for the strategy `{construction}`.)\n"),
+        ),
         // Padded constructions have their own walkthrough (`explain::padded`).
         Construction::PaddedTrivial
         | Construction::PaddedThree
