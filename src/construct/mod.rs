@@ -139,7 +139,8 @@ impl Strategy {
     /// half/half split (entries within about 4x the inverse's bits, seconds
     /// where the shallow strategy takes minutes; `docs/compact.md`, "The
     /// default strategy") and [`Strategy::Shallow`] otherwise (fewest layers;
-    /// odd `n` and unequal splits, where compact does not apply). Every other
+    /// also for odd `n` and unequal splits, where compact runs through the hub
+    /// construction with larger entries, `docs/compact.md`, "Odd n"). Every other
     /// strategy is itself. Padded decompositions resolve `Auto` to shallow
     /// ([`Strategy::resolve_padded`]).
     ///
