@@ -54,8 +54,9 @@
 //!
 //! To believe an `Ok` from [`check`] you have to trust: this file (about 250
 //! lines of code); the big-integer and rational arithmetic of `num-bigint`,
-//! `num-integer` and `num-rational` (`+`, `*`, exact division, `lcm`, and the
-//! normalisation and equality of `BigRational`); `rayon`'s order-preserving
+//! `num-integer` and `num-rational` (`+`, `*`, `%`, exact division, `gcd`, and the
+//! normalisation and equality of `BigRational`; the faster Lehmer gcd of
+//! `crate::exact` is used only after `%` shows that it divides both operands); `rayon`'s order-preserving
 //! parallel `map`/`collect`; the four-line `Matrix` accessors (`rows`, `cols`,
 //! `get` on row-major storage); and the Rust compiler. You do not have to trust
 //! anything that constructed, transformed, serialised or simplified the layers:
@@ -68,7 +69,7 @@
 //! the product costs `O(K n^2 max(p, q))` big-number multiply-adds for `K`
 //! layers, and much less for sparse layers. The running product is kept as
 //! integer rows over one denominator per row, so each updated row costs one `lcm`
-//! per nonzero coefficient and a content reduction (a `gcd` of the denominator
+//! (a Lehmer gcd checked by two remainders) per nonzero coefficient and a content reduction (a `gcd` of the denominator
 //! with the entries until it reaches 1, usually after one or two), not one
 //! rational normalisation per entry; the final comparison `x b = a den` needs no
 //! `gcd`. For `n >= 32` the rows are processed in parallel with `rayon`.
@@ -96,7 +97,7 @@
     reason = "the witness is built once, on the failure path; exact values inline are easy to match"
 )]
 
-use crate::exact::{Matrix, Q};
+use crate::exact::{Matrix, Q, gcd_biguint};
 use crate::layer::{Decomposition, Kind, Layer, Mode, PaddedDecomposition, Split};
 
 mod within;
@@ -679,7 +680,8 @@ fn multiply_on_left(m: &mut [(BigInt, Vec<BigInt>)], layer: &Layer, p: usize) {
             if d.is_one() || d == acc {
                 acc
             } else {
-                acc.lcm(&d)
+                let g = common_divisor(&acc, &d);
+                acc / g * d
             }
         });
         let factors: Vec<BigInt> = terms
@@ -704,7 +706,7 @@ fn multiply_on_left(m: &mut [(BigInt, Vec<BigInt>)], layer: &Layer, p: usize) {
                 break;
             }
             if !x.is_zero() {
-                g = g.gcd(x);
+                g = common_divisor(&g, x);
             }
         }
         if g.is_one() {
@@ -719,6 +721,20 @@ fn multiply_on_left(m: &mut [(BigInt, Vec<BigInt>)], layer: &Layer, p: usize) {
     });
     for ((r, _), row) in combos.iter().zip(new_rows) {
         m[*r] = row;
+    }
+}
+
+/// A positive common divisor of `a` and `b` (not both zero): the Lehmer gcd of
+/// `crate::exact`, used only after checking that it divides both exactly (else
+/// `num-integer`'s gcd). So the checker's soundness never rests on the fast
+/// gcd: dividing a row and its denominator by any common divisor leaves the
+/// row's value unchanged, and `a / g * b` is a common multiple of `a` and `b`.
+fn common_divisor(a: &BigInt, b: &BigInt) -> BigInt {
+    let g = BigInt::from(gcd_biguint(a.magnitude(), b.magnitude()));
+    if !g.is_zero() && (a % &g).is_zero() && (b % &g).is_zero() {
+        g
+    } else {
+        a.gcd(b)
     }
 }
 

@@ -647,7 +647,8 @@ fn fmt_err(v: f64) -> String {
 /// Everything [`export`] needs besides the decomposition.
 #[derive(Debug, Clone, Default)]
 pub struct ExportInput<'a> {
-    /// The construction strategy (its name is recorded in the metadata).
+    /// The construction strategy (the name of the one that ran is recorded in
+    /// the metadata: [`Strategy::Auto`] is resolved by size).
     pub strategy: Strategy,
     /// The rounding applied before decomposing, if any.
     pub rounding: Option<&'a Rounding>,
@@ -906,7 +907,13 @@ fn write_chain(
             "strategy",
             match approx {
                 Some(_) => "tolerance".to_string(),
-                None => input.strategy.name().to_string(),
+                // The strategy that ran (`Auto` resolved as the construction did).
+                None => match padded.filter(|p| p.pad > 0) {
+                    None => input.strategy.resolve(dec.split.n(), Some(dec.split)),
+                    Some(_) => input.strategy.resolve_padded(),
+                }
+                .name()
+                .to_string(),
             },
         ),
         ("num_layers", dec.len().to_string()),

@@ -482,3 +482,57 @@ fn perm_gather_needs_perm_and_is_documented() {
     assert!(help.contains("x[:, perm]"), "{help}");
     assert!(help.contains("images convention"), "{help}");
 }
+
+// ------------------------------------------------------------ auto strategy
+
+/// `--strategy auto` is the default: the same bytes as no flag, which are the
+/// shallow strategy's below n = 64 and the compact strategy's from n = 64
+/// (the progress notice names the strategy that runs).
+#[test]
+fn strategy_auto_is_the_default_and_picks_by_size() {
+    let small = TempFile::new("auto8.txt", "2 1 0 3\n1 1 4 0\n0 5 1 1\n1 0 2 1\n");
+    let outputs: Vec<Output> = [&[][..], &["--strategy", "auto"], &["--strategy", "shallow"]]
+        .iter()
+        .map(|extra| {
+            let mut args = vec!["decompose", small.path(), "--format", "json"];
+            args.extend_from_slice(extra);
+            run(&args)
+        })
+        .collect();
+    for o in &outputs {
+        assert_eq!(code(o), 0, "{}", stderr(o));
+        assert_eq!(stdout(o), stdout(&outputs[0]));
+    }
+    let n = 64;
+    let text: String = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| {
+                    // Strictly diagonally dominant, so invertible.
+                    let x = ((i * 7 + j * 13 + i * j) % 19) as i64 - 9;
+                    (x + if i == j { 1000 } else { 0 }).to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+                + "\n"
+        })
+        .collect();
+    let big = TempFile::new("auto64.txt", &text);
+    let auto = run(&["decompose", big.path(), "--format", "json"]);
+    assert_eq!(code(&auto), 0, "{}", stderr(&auto));
+    assert!(
+        stderr(&auto).contains("(compact strategy)"),
+        "{}",
+        stderr(&auto)
+    );
+    let compact = run(&[
+        "decompose",
+        big.path(),
+        "--format",
+        "json",
+        "--strategy",
+        "compact",
+    ]);
+    assert_eq!(code(&compact), 0, "{}", stderr(&compact));
+    assert_eq!(stdout(&auto), stdout(&compact));
+}

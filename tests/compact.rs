@@ -281,34 +281,45 @@ fn identity_and_half_swap() {
     run(&t, Mode::Positive, MergePolicy::default());
 }
 
+/// Odd `n` and unequal splits: the hub construction of `docs/splits.md` with
+/// the compact strategy on its window (`Construction::CompactHub`), exact in
+/// both modes (independent checker), with its own walkthrough text.
 #[test]
-fn odd_n_is_refused_with_a_clear_error() {
-    let t = random_integer(5, 1);
-    let e = decompose_traced(&t, &compact(Mode::Signed, MergePolicy::default())).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DecomposeError::UnsupportedStrategy {
-                strategy: Build::Compact,
-                ..
+fn odd_n_and_unequal_splits_use_the_compact_hub() {
+    let cases = [
+        (3, None),
+        (5, None),
+        (7, None),
+        (9, None),
+        (15, None),
+        (6, Some(Split::new(2, 4))),
+        (7, Some(Split::new(5, 2))),
+    ];
+    for (n, split) in cases {
+        for mode in [Mode::Signed, Mode::Positive] {
+            let t = random_integer(n, 10 + n as u64);
+            let t = if mode == Mode::Positive {
+                positive_det(t)
+            } else {
+                t
+            };
+            let options = Options {
+                split,
+                ..compact(mode, MergePolicy::default())
+            };
+            let (dec, trace) = decompose_traced(&t, &options)
+                .unwrap_or_else(|e| panic!("n = {n} {split:?} {mode:?}: {e}"));
+            assert_valid(&t, &dec, mode);
+            assert_eq!(trace.construction, Construction::CompactHub, "n = {n}");
+            assert_eq!(trace.construction.strategy(), Build::Compact);
+            assert_eq!(dec.split, split.unwrap_or(Split::new(n / 2, n - n / 2)));
+            if n == 5 {
+                let md = couplings::explain::explain_decomposition(&t, &dec, &trace, "t5");
+                assert!(md.contains("--strategy compact"), "{md}");
+                assert!(md.contains("decomposed by the compact strategy"), "{md}");
             }
-        ),
-        "{e:?}"
-    );
-}
-
-#[test]
-fn unequal_split_is_refused() {
-    let t = random_integer(6, 1);
-    let options = Options {
-        split: Some(Split::new(2, 4)),
-        ..compact(Mode::Signed, MergePolicy::default())
-    };
-    let e = decompose_traced(&t, &options).unwrap_err();
-    assert!(
-        matches!(e, DecomposeError::UnsupportedStrategy { .. }),
-        "{e:?}"
-    );
+        }
+    }
 }
 
 #[test]
@@ -499,5 +510,69 @@ fn regression_zero_t12_with_singular_leading_minor_positive() {
                 );
             }
         }
+    }
+}
+
+/// The default strategy (`Auto`) resolves by size: compact for even
+/// `n >= AUTO_COMPACT_MIN_N` with the half/half split, shallow otherwise (odd
+/// `n`, unequal splits, padding); every named strategy is itself.
+#[test]
+fn auto_default_resolves_by_size() {
+    use couplings::construct::AUTO_COMPACT_MIN_N;
+    assert_eq!(AUTO_COMPACT_MIN_N, 64);
+    assert_eq!(Build::default(), Build::Auto);
+    assert_eq!(Options::default().strategy, Build::Auto);
+    for n in [2, 3, 8, 16, 32, 62, 63, 65, 127] {
+        assert_eq!(Build::Auto.resolve(n, None), Build::Shallow, "n = {n}");
+    }
+    for n in [64, 66, 128, 256, 512] {
+        assert_eq!(Build::Auto.resolve(n, None), Build::Compact, "n = {n}");
+        let halves = Some(Split::halves(n));
+        assert_eq!(Build::Auto.resolve(n, halves), Build::Compact, "n = {n}");
+        let unequal = Some(Split::new(n / 2 - 1, n / 2 + 1));
+        assert_eq!(Build::Auto.resolve(n, unequal), Build::Shallow, "n = {n}");
+    }
+    assert_eq!(Build::Auto.resolve_padded(), Build::Shallow);
+    for s in [
+        Build::Shallow,
+        Build::Balanced,
+        Build::Conditioned,
+        Build::Compact,
+    ] {
+        assert_eq!(s.resolve(8, None), s);
+        assert_eq!(s.resolve(64, None), s);
+        assert_eq!(s.resolve_padded(), s);
+    }
+    assert_eq!(Build::Auto.name(), "auto");
+}
+
+/// With the default options a 64x64 input gets exactly the compact layers
+/// (and the export metadata names `compact`); an 8x8 one the shallow layers.
+#[test]
+fn auto_default_runs_compact_from_64_and_shallow_below() {
+    use couplings::export::{ExportInput, export};
+    let named = |s: Build| Options {
+        strategy: s,
+        ..Options::default()
+    };
+    for (n, expected) in [(64, Build::Compact), (8, Build::Shallow)] {
+        let t = random_integer(n, 4000 + n as u64);
+        let (dec, trace) = decompose_traced(&t, &Options::default()).unwrap();
+        assert_eq!(trace.construction.strategy(), expected, "n = {n}");
+        let (named_dec, named_trace) = decompose_traced(&t, &named(expected)).unwrap();
+        assert_eq!(dec, named_dec, "n = {n}");
+        assert_eq!(trace, named_trace, "n = {n}");
+        let input = ExportInput {
+            strategy: Build::Auto,
+            source: "auto",
+            ..ExportInput::default()
+        };
+        let (bytes, _) = export(&t, &dec, &input);
+        let header = String::from_utf8_lossy(&bytes[..bytes.len().min(1 << 16)]).into_owned();
+        let wanted = format!("\"strategy\":\"{}\"", expected.name());
+        assert!(
+            header.contains(&wanted),
+            "n = {n}: no {wanted} in the metadata"
+        );
     }
 }

@@ -29,6 +29,9 @@ impl From<ModeArg> for Mode {
 /// Construction strategy.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum StrategyArg {
+    /// The default: compact for even n >= 64 with the half/half split, shallow
+    /// otherwise (docs/compact.md, "The default strategy").
+    Auto,
     /// Fewest layers (5 for generic inputs, at most 7 signed / 9 positive).
     Shallow,
     /// Small entries, close to the bit size of the inverse; more layers.
@@ -42,6 +45,7 @@ pub(crate) enum StrategyArg {
 impl From<StrategyArg> for Strategy {
     fn from(s: StrategyArg) -> Strategy {
         match s {
+            StrategyArg::Auto => Strategy::Auto,
             StrategyArg::Shallow => Strategy::Shallow,
             StrategyArg::Balanced => Strategy::Balanced,
             StrategyArg::Conditioned => Strategy::Conditioned,
@@ -55,6 +59,7 @@ impl From<StrategyArg> for Strategy {
 impl From<Strategy> for StrategyArg {
     fn from(s: Strategy) -> StrategyArg {
         match s {
+            Strategy::Auto => StrategyArg::Auto,
             Strategy::Shallow => StrategyArg::Shallow,
             Strategy::Balanced => StrategyArg::Balanced,
             Strategy::Conditioned => StrategyArg::Conditioned,

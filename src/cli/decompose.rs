@@ -76,7 +76,8 @@ pub(crate) struct DecomposeArgs {
     /// default 24301). With --perm only for --perm-construction generic.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Construction: fewest layers (shallow, the default), small entries
+    /// Construction: auto (the default: compact for even n >= 64 with the
+    /// half/half split, else shallow), fewest layers (shallow), small entries
     /// (balanced), small condition numbers (conditioned) or few layers with small
     /// entries (compact). Not with --perm
     /// (see --perm-construction).
@@ -388,7 +389,13 @@ impl DecomposeArgs {
         split: Option<couplings::Split>,
     ) -> Result<Decomposition, Failure> {
         let options = self.options(split);
-        let how = format!("{} strategy", options.strategy.name());
+        let how = format!(
+            "{} strategy",
+            options
+                .strategy
+                .resolve(matrix.rows(), options.split)
+                .name()
+        );
         with_progress(matrix.rows(), "matrix", &how, || {
             couplings::decompose_with(matrix, &options).map_err(|e| decompose_failure(file, &e))
         })
@@ -423,7 +430,7 @@ impl DecomposeArgs {
             eprintln!(
                 "couplings: decomposing a {n}x{n} matrix exactly with {pad} padded coordinates \
                  ({} strategy); stages follow",
-                options.strategy.name()
+                options.strategy.resolve_padded().name()
             );
             couplings::progress::enable();
         }

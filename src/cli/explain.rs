@@ -32,7 +32,7 @@ pub(crate) struct ExplainArgs {
     /// Seed for randomised choices.
     #[arg(long, value_name = "N", default_value_t = Options::default().seed)]
     seed: u64,
-    /// Construction: shallow, balanced, conditioned or compact (see `decompose --help`).
+    /// Construction: auto, shallow, balanced, conditioned or compact (see `decompose --help`).
     #[arg(long, value_enum, default_value_t = StrategyArg::from(Strategy::default()))]
     strategy: StrategyArg,
     /// Compact strategy only: merge layers fully (fewest layers), capped (entries

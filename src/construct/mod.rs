@@ -53,7 +53,8 @@ pub struct Options {
     pub mode: Mode,
     /// Seed for the randomised choices (output is reproducible for a given seed).
     pub seed: u64,
-    /// Which construction to run (fewest layers by default).
+    /// Which construction to run ([`Strategy::Auto`] by default: picked by
+    /// size, see [`Strategy::resolve`]).
     pub strategy: Strategy,
     /// The split `(p, q)` of the coordinates; `None` means the default
     /// `(floor(n/2), ceil(n/2))`.
@@ -73,7 +74,7 @@ impl Default for Options {
         Options {
             mode: Mode::Signed,
             seed: 0x5eed,
-            strategy: Strategy::Shallow,
+            strategy: Strategy::Auto,
             split: None,
             merge: MergePolicy::Capped,
             tolerance: Q::zero(),
@@ -81,13 +82,21 @@ impl Default for Options {
     }
 }
 
+/// The smallest `n` for which [`Strategy::Auto`] picks the compact strategy
+/// (measured in `docs/compact.md`, "The default strategy").
+pub const AUTO_COMPACT_MIN_N: usize = 64;
+
 /// Which construction [`decompose_with`] runs. Every strategy returns an exact
 /// decomposition, verified by multiplication; they trade layer count against
 /// entry size and floating-point conditioning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Strategy {
-    /// Fewest layers: the search of [`shallow`].
+    /// The default: picked by size ([`Strategy::resolve`]): [`Strategy::Compact`]
+    /// for even `n >= AUTO_COMPACT_MIN_N` with the half/half split, else
+    /// [`Strategy::Shallow`]. Results name the strategy actually used.
     #[default]
+    Auto,
+    /// Fewest layers: the search of [`shallow`].
     Shallow,
     /// Small entries (bit size close to that of the inverse), more layers; see [`balanced`].
     Balanced,
@@ -100,14 +109,15 @@ pub enum Strategy {
 
 impl Strategy {
     /// Every strategy, in the order of the CLI's help (a new variant goes here too).
-    pub const ALL: [Strategy; 4] = [
+    pub const ALL: [Strategy; 5] = [
+        Strategy::Auto,
         Strategy::Shallow,
         Strategy::Balanced,
         Strategy::Conditioned,
         Strategy::Compact,
     ];
 
-    /// The CLI name (`shallow`, `balanced`, `conditioned`, `compact`).
+    /// The CLI name (`auto`, `shallow`, `balanced`, `conditioned`, `compact`).
     ///
     /// # Examples
     /// ```
@@ -115,10 +125,62 @@ impl Strategy {
     /// ```
     pub fn name(self) -> &'static str {
         match self {
+            Strategy::Auto => "auto",
             Strategy::Shallow => "shallow",
             Strategy::Balanced => "balanced",
             Strategy::Conditioned => "conditioned",
             Strategy::Compact => "compact",
+        }
+    }
+
+    /// The strategy that runs for an `n x n` input with the requested split
+    /// (`None`: the default split): [`Strategy::Auto`] becomes
+    /// [`Strategy::Compact`] for even `n >= AUTO_COMPACT_MIN_N` with the
+    /// half/half split (entries within about 4x the inverse's bits, seconds
+    /// where the shallow strategy takes minutes; `docs/compact.md`, "The
+    /// default strategy") and [`Strategy::Shallow`] otherwise (fewest layers;
+    /// also for odd `n` and unequal splits, where compact runs through the hub
+    /// construction with larger entries, `docs/compact.md`, "Odd n"). Every other
+    /// strategy is itself. Padded decompositions resolve `Auto` to shallow
+    /// ([`Strategy::resolve_padded`]).
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::{Split, Strategy};
+    /// assert_eq!(Strategy::Auto.resolve(32, None), Strategy::Shallow);
+    /// assert_eq!(Strategy::Auto.resolve(64, None), Strategy::Compact);
+    /// assert_eq!(Strategy::Auto.resolve(65, None), Strategy::Shallow);
+    /// assert_eq!(Strategy::Auto.resolve(64, Some(Split::new(30, 34))), Strategy::Shallow);
+    /// assert_eq!(Strategy::Balanced.resolve(64, None), Strategy::Balanced);
+    /// ```
+    pub fn resolve(self, n: usize, split: Option<Split>) -> Strategy {
+        match self {
+            Strategy::Auto
+                if n.is_multiple_of(2)
+                    && n >= AUTO_COMPACT_MIN_N
+                    && split.is_none_or(|s| s == Split::halves(n)) =>
+            {
+                Strategy::Compact
+            }
+            Strategy::Auto => Strategy::Shallow,
+            s => s,
+        }
+    }
+
+    /// The strategy that runs for a padded decomposition: [`Strategy::Auto`]
+    /// is the shallow strategy there (the padded constructions of compact are
+    /// balanced's, `docs/padding.md`); every other strategy is itself.
+    ///
+    /// # Examples
+    /// ```
+    /// use couplings::Strategy;
+    /// assert_eq!(Strategy::Auto.resolve_padded(), Strategy::Shallow);
+    /// assert_eq!(Strategy::Compact.resolve_padded(), Strategy::Compact);
+    /// ```
+    pub fn resolve_padded(self) -> Strategy {
+        match self {
+            Strategy::Auto => Strategy::Shallow,
+            s => s,
         }
     }
 
@@ -127,7 +189,7 @@ impl Strategy {
     /// not: its own elimination detects singular inputs with kernel evidence.
     fn uses_inverse(self, mode: Mode) -> bool {
         match self {
-            Strategy::Shallow | Strategy::Conditioned => true,
+            Strategy::Auto | Strategy::Shallow | Strategy::Conditioned => true,
             Strategy::Balanced => mode != Mode::Signed,
             // Its own eliminations detect singular inputs; positive mode's
             // determinant is computed separately.
@@ -284,6 +346,17 @@ pub fn decompose_traced(
         return tolerance::decompose(matrix, options);
     }
     let split = validate_split(matrix, options.split)?;
+    let resolved = options.strategy.resolve(split.n(), options.split);
+    let resolved_options;
+    let options = if resolved == options.strategy {
+        options
+    } else {
+        resolved_options = Options {
+            strategy: resolved,
+            ..options.clone()
+        };
+        &resolved_options
+    };
     let t_inv = if !options.strategy.uses_inverse(options.mode) {
         None
     } else {
@@ -309,8 +382,8 @@ pub fn decompose_traced(
     let (chain, trace) = if split.first != split.second {
         // Unequal split: the hub construction (docs/splits.md).
         match options.strategy {
-            Strategy::Shallow => {}
-            Strategy::Balanced | Strategy::Conditioned | Strategy::Compact => {
+            Strategy::Auto | Strategy::Shallow | Strategy::Compact => {}
+            Strategy::Balanced | Strategy::Conditioned => {
                 return Err(DecomposeError::UnsupportedStrategy {
                     strategy: options.strategy,
                     reason: format!(
@@ -329,7 +402,11 @@ pub fn decompose_traced(
         (
             chain,
             Trace {
-                construction: Construction::HubChain,
+                construction: if options.strategy == Strategy::Compact {
+                    Construction::CompactHub
+                } else {
+                    Construction::HubChain
+                },
                 symmetry,
                 sign_fix: false,
             },
@@ -337,8 +414,10 @@ pub fn decompose_traced(
     } else {
         crate::progress::stage(&format!("{} construction", options.strategy.name()));
         match options.strategy {
-            Strategy::Shallow => shallow::search(matrix, t_inv, det.as_ref(), options)
-                .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?,
+            Strategy::Auto | Strategy::Shallow => {
+                shallow::search(matrix, t_inv, det.as_ref(), options)
+                    .ok_or_else(|| DecomposeError::Internal("no construction applied".into()))?
+            }
             Strategy::Balanced => balanced::chain(matrix, t_inv, options)?,
             Strategy::Conditioned => conditioned::chain(matrix, t_inv, options)?,
             Strategy::Compact => compact::chain(matrix, options)?,

@@ -214,7 +214,12 @@ fn hub_chain(t: &Matrix, p: usize, q: usize, options: &Options) -> Result<Chain,
             }
         }
         let inner = Options {
-            strategy: Strategy::Shallow,
+            // The compact strategy keeps the window's entries small; every
+            // other strategy runs the equal-split search there.
+            strategy: match options.strategy {
+                Strategy::Compact => Strategy::Compact,
+                _ => Strategy::Shallow,
+            },
             split: None,
             // The window is decomposed exactly, whatever the caller's tolerance.
             tolerance: Default::default(),

@@ -52,6 +52,9 @@ pub enum Construction {
     SixLayers,
     /// The hub chain of an unequal split (`construct::split`).
     HubChain,
+    /// The hub chain of an unequal split with the compact strategy on its
+    /// window (`construct::split`, `--strategy compact` for odd `n`).
+    CompactHub,
     /// The balanced strategy's recursive LDU tree; `preconditioned` when it ran
     /// on a seeded random shear of `T` (a leading minor vanished).
     BalancedTree {
@@ -141,6 +144,7 @@ impl Construction {
             Construction::TwoPeels => "two peels + core",
             Construction::SixLayers => "six layers (peels + four-layer middle)",
             Construction::HubChain => "hub chain (unequal split)",
+            Construction::CompactHub => "compact hub chain (unequal split)",
             Construction::BalancedTree {
                 preconditioned: false,
             } => "balanced LDU tree",
@@ -167,6 +171,10 @@ impl Construction {
             Construction::PaddedCompletion {
                 strategy: Strategy::Compact,
             } => "padded completion + compact strategy",
+            // Not built: the completion runs a resolved strategy.
+            Construction::PaddedCompletion {
+                strategy: Strategy::Auto,
+            } => "padded completion + auto strategy",
             Construction::Compact {
                 preconditioned: false,
             } => "compact G-route",
@@ -216,7 +224,9 @@ impl Construction {
             // The unit chain is what both shallow and balanced return for K >= n.
             Construction::PaddedThree => Strategy::Shallow,
             Construction::PaddedCompletion { strategy } => strategy,
-            Construction::Compact { .. } | Construction::CompactMonomial => Strategy::Compact,
+            Construction::Compact { .. }
+            | Construction::CompactMonomial
+            | Construction::CompactHub => Strategy::Compact,
         }
     }
 
@@ -253,6 +263,7 @@ impl Construction {
             | Construction::GridPeelFour
             | Construction::SixLayers
             | Construction::HubChain
+            | Construction::CompactHub
             | Construction::BalancedTree { .. }
             | Construction::Conditioned
             | Construction::Tolerance

@@ -65,7 +65,7 @@ pub fn product_equals(dec: &Decomposition, target: &Matrix) -> bool {
             delta: BigInt::one(),
         })
         .collect();
-    for layer in &dec.layers {
+    for (index, layer) in dec.layers.iter().enumerate() {
         // (updated row, [(source row, coefficient)]).
         let combos: Vec<(usize, Vec<(usize, &crate::exact::Q)>)> = (0..layer.scale.len())
             .map(|i| {
@@ -145,6 +145,22 @@ pub fn product_equals(dec: &Decomposition, target: &Matrix) -> bool {
             .collect();
         for ((r, _), row) in combos.iter().zip(new_rows) {
             rows[*r] = row;
+        }
+        if crate::progress::enabled() {
+            // Where the time goes: the cost of a layer grows with the common
+            // denominators of the rows it reads (docs/compact.md, "Against FLINT").
+            let den = rows.iter().map(|r| r.delta.bits()).max().unwrap_or(0);
+            let num = rows
+                .iter()
+                .flat_map(|r| r.n.iter().map(BigInt::bits))
+                .max()
+                .unwrap_or(0);
+            crate::progress::stage(&format!(
+                "verified layer {} of {} (running product: row denominators up to {den} \
+                 bits, numerators up to {num} bits)",
+                index + 1,
+                dec.layers.len()
+            ));
         }
     }
     rows.par_iter().enumerate().all(|(i, row)| {

@@ -38,7 +38,7 @@ pub use crate::construct::short::linalg;
 
 use crate::construct::short::ulul::{FourDecision, decide_four};
 use crate::construct::short::{self, Decision};
-use crate::construct::{DecomposeError, Options, decompose_with};
+use crate::construct::{DecomposeError, Options, Strategy, decompose_with};
 use crate::exact::Matrix;
 use crate::layer::{Decomposition, Mode, Split};
 use recheck::{Certificate, FiveWitness, Shape, ShapeFailure};
@@ -173,6 +173,8 @@ pub fn minimal_depth(t: &Matrix, mode: Mode) -> Result<DepthReport, DecomposeErr
             t,
             &Options {
                 mode,
+                // Fewest layers: the best upper bound on the depth.
+                strategy: Strategy::Shallow,
                 ..Options::default()
             },
         )

@@ -42,7 +42,7 @@ pub(super) fn walkthrough(
          theory is in [`docs/guide.md`](../guide.md) and [`docs/construction.md`](../construction.md). \
          Layers are listed in the order they act: for layers M1, ..., MK the product is MK ... M1.\n",
         mode.name(),
-        strategy_flag(trace.construction.strategy())
+        strategy_flag(trace.construction.strategy(), n)
     ));
 
     // 1. Input.
@@ -236,9 +236,9 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
              walkthrough explains exact decompositions only.\n",
         ),
         // No walkthrough of their own (yet): said so, by name.
-        Construction::BalancedSigns | Construction::HubChain => w.line(&format!(
-            "(No walkthrough is written for the strategy `{construction}`.)\n"
-        )),
+        Construction::BalancedSigns | Construction::HubChain | Construction::CompactHub => w.line(
+            &format!("(No walkthrough is written for the strategy `{construction}`.)\n"),
+        ),
         // Padded constructions have their own walkthrough (`explain::padded`).
         Construction::PaddedTrivial
         | Construction::PaddedThree
@@ -254,9 +254,10 @@ fn steps(w: &mut Writer, construction: Construction, b: &Blocks, chain_g: &[Laye
     }
 }
 
-/// The `--strategy` flag that reproduces a run (none for the default).
-fn strategy_flag(strategy: Strategy) -> String {
-    if strategy == Strategy::default() {
+/// The `--strategy` flag that reproduces a run of size `n` (none when the
+/// default resolves to the strategy that ran).
+fn strategy_flag(strategy: Strategy, n: usize) -> String {
+    if strategy == Strategy::default().resolve(n, None) {
         String::new()
     } else {
         format!(" --strategy {}", strategy.name())
@@ -407,7 +408,7 @@ fn six_layer_steps(w: &mut Writer, b: &Blocks, chain_g: &[Layer]) {
 /// How the strategy chooses its construction (section 2).
 fn strategy_intro(strategy: Strategy) -> &'static str {
     match strategy {
-        Strategy::Shallow => {
+        Strategy::Auto | Strategy::Shallow => {
             "`decompose` tries the constructions shortest first (`docs/construction.md`, tiers 1-4)"
         }
         Strategy::Balanced => {

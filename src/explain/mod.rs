@@ -57,7 +57,8 @@ pub fn explain_decomposition(
     name: &str,
 ) -> String {
     if dec.split.first != dec.split.second {
-        return unequal::explain_unequal(target, dec, name);
+        let compact = trace.construction == crate::construct::Construction::CompactHub;
+        return unequal::walkthrough(target, dec, name, compact);
     }
     half::walkthrough(target, dec, trace, name)
 }

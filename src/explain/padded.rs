@@ -53,7 +53,7 @@ pub fn walkthrough(
     let k = padded.pad;
     let dec = &padded.decomposition;
     let mode = dec.mode;
-    let flag = if strategy == Strategy::default() {
+    let flag = if strategy.resolve_padded() == Strategy::default().resolve_padded() {
         String::new()
     } else {
         format!(" --strategy {}", strategy.name())

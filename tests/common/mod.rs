@@ -59,10 +59,13 @@ impl TestRng {
     }
 }
 
-/// Options for a mode with the default seed.
+/// Options for a mode with the default seed and the shallow strategy (the
+/// construction these tests bound; the default `Auto` picks compact from
+/// n = 64).
 pub fn opts(mode: Mode) -> Options {
     Options {
         mode,
+        strategy: couplings::Strategy::Shallow,
         ..Options::default()
     }
 }

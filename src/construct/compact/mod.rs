@@ -130,9 +130,8 @@ pub(crate) fn chain(t: &Matrix, options: &Options) -> Result<(Chain, Trace), Dec
     };
     if n % 2 == 1 || options.split.is_some_and(|s| s != Split::halves(n)) {
         return Err(unsupported(
-            "the compact strategy needs two equal halves (even n and the default split); \
-             for odd n or another split use the shallow strategy (hub construction, \
-             docs/splits.md)",
+            "the compact G-route needs two equal halves (even n and the default split); \
+             odd n and other splits go through the hub construction (docs/splits.md)",
         ));
     }
     if let Some(c) = monomial::chain(t, options.mode) {

@@ -128,6 +128,16 @@ pub fn decompose_padded_traced(
         return Ok((padded, trace));
     }
     let n = validate_padded(matrix, pad, options.split)?;
+    let resolved_options;
+    let options = if options.strategy == options.strategy.resolve_padded() {
+        options
+    } else {
+        resolved_options = Options {
+            strategy: options.strategy.resolve_padded(),
+            ..options.clone()
+        };
+        &resolved_options
+    };
     crate::progress::stage("exact inverse (fraction-free Gauss-Jordan)");
     let t_inv = matrix
         .inverse()
@@ -270,7 +280,8 @@ fn candidates(
         return Ok(c);
     }
     match options.strategy {
-        Strategy::Shallow => {
+        // Auto is resolved to shallow by the caller (`Strategy::resolve_padded`).
+        Strategy::Auto | Strategy::Shallow => {
             if pad >= n && fits(Split::new(n, pad)) {
                 found.push(three::chain(t, t_inv, pad));
             }

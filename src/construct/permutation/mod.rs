@@ -57,7 +57,7 @@ mod pairing;
 
 pub use errors::{PermutationError, parse_permutation, validate_permutation};
 
-use super::{Options, decompose_with};
+use super::{Options, Strategy, decompose_with};
 use crate::exact::{Matrix, Q, qi};
 use crate::layer::{Decomposition, Kind, Mode, Split};
 use num_traits::{Signed, Zero};
@@ -200,6 +200,7 @@ pub fn decompose_permutation_with(
         let opts = Options {
             mode: options.mode,
             seed: options.seed,
+            strategy: Strategy::Shallow,
             ..Options::default()
         };
         return decompose_with(&target, &opts).map_err(PermutationError::Generic);
