@@ -835,34 +835,29 @@ fn write_chain(
         Mode::Positive => "log_scale",
         Mode::Signed => "scale",
     };
+    // Every layer tensor twice: `NAME` in float64 and `NAME_f32` in float32.
+    let mut add_both = |name: String, shape: &[usize], values: &[f64]| {
+        w.add_f64(&name, shape, values);
+        let v32: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+        w.add_f32(&format!("{name}_f32"), shape, &v32);
+    };
     for (i, fl) in layers.iter().enumerate() {
-        let shape = [fl.rows, fl.cols];
-        w.add_f64(&format!("{prefix}layer.{i}.shift"), &shape, &fl.shift);
-        let s32: Vec<f32> = fl.shift.iter().map(|&v| v as f32).collect();
-        w.add_f32(&format!("{prefix}layer.{i}.shift_f32"), &shape, &s32);
-        w.add_f64(
-            &format!("{prefix}layer.{i}.{param}"),
+        add_both(
+            format!("{prefix}layer.{i}.shift"),
+            &[fl.rows, fl.cols],
+            &fl.shift,
+        );
+        add_both(
+            format!("{prefix}layer.{i}.{param}"),
             &[fl.param.len()],
             &fl.param,
         );
-        let p32: Vec<f32> = fl.param.iter().map(|&v| v as f32).collect();
-        w.add_f32(
-            &format!("{prefix}layer.{i}.{param}_f32"),
-            &[p32.len()],
-            &p32,
-        );
         if approx.is_some() && dec.mode == Mode::Positive {
             // The certified scales themselves (exp of a stored log-scale is not).
-            w.add_f64(
-                &format!("{prefix}layer.{i}.exact_scale"),
+            add_both(
+                format!("{prefix}layer.{i}.exact_scale"),
                 &[fl.scale.len()],
                 &fl.scale,
-            );
-            let e32: Vec<f32> = fl.scale.iter().map(|&v| v as f32).collect();
-            w.add_f32(
-                &format!("{prefix}layer.{i}.exact_scale_f32"),
-                &[e32.len()],
-                &e32,
             );
         }
     }
